@@ -1,0 +1,17 @@
+package dev.fastdraft.cli;
+
+import java.util.List;
+
+/** One sub-command of the jar: its name, its options and what it does. */
+public interface Command {
+    String name();
+
+    /** One line for the command list. */
+    String summary();
+
+    /** The options this command accepts; anything else is refused with a pointer to {@code --help}. */
+    List<Option> options();
+
+    /** Runs the command; returns the process exit code. Throw {@link UserError} for bad input. */
+    int run(Args args, Console console) throws Exception;
+}

@@ -1,0 +1,12 @@
+package dev.fastdraft.cli;
+
+import java.util.List;
+
+/** The registry of every command the jar offers, in the order {@code --help} lists them. */
+final class Commands {
+    private Commands() {}
+
+    static List<Command> all() {
+        return List.of();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fastdraft.cli;
+
+import java.util.List;
+
+/** The text of {@code --help} and {@code COMMAND --help}. */
+final class Help {
+    private Help() {}
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static String overview(List<Command> commands) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("FastDraft Engine: train draft models and run speculative decoding, in pure Java.\n\n");
+        sb.append("usage: java -jar fastdraft-engine.jar [COMMAND] [OPTIONS]   (no command: run the demo)\n\n");
+        sb.append("commands:\n");
+        for (Command c : commands) sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+        sb.append("\nRun 'COMMAND --help' for a command's options. Add --verbose to any command for stack traces.\n");
+        return sb.toString();
+    }
+
+    static String command(Command c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: java -jar fastdraft-engine.jar ").append(c.name()).append(" [OPTIONS]\n\n");
+        sb.append(c.summary()).append("\n\noptions:\n");
+        for (Option o : c.options()) {
+            String left = o.name() + (o.takesValue() ? " " + o.valueName() + (o.repeatable() ? "..." : "") : "");
+            sb.append(String.format("  %-28s %s%n", left, o.help()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.fastdraft.cli;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Entry point of {@code java -jar fastdraft-engine.jar}.
+ *
+ * <p>Compiled for Java 8 so that an old JDK can load it and say what it needs. The Vector API lives
+ * in an incubator module that no manifest attribute can enable, so when the module is missing we
+ * start the same {@code java} binary again with {@code --add-modules jdk.incubator.vector}: one
+ * extra JVM start (tens of milliseconds), measured in the README.
+ */
+public final class Launcher {
+    static final int REQUIRED_FEATURE = 25;
+    private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        int feature = featureVersion(System.getProperty("java.specification.version", "0"));
+        if (feature < REQUIRED_FEATURE) {
+            System.err.println("error: FastDraft Engine needs JDK " + REQUIRED_FEATURE + " or newer, but this is Java "
+                    + System.getProperty("java.version") + " (" + System.getProperty("java.home")
+                    + "); install one from https://adoptium.net and run it with that java.");
+            System.exit(1);
+        }
+        if (vectorApiPresent()) {
+            Class.forName("dev.fastdraft.cli.Main").getMethod("main", String[].class).invoke(null, (Object) args);
+            return;
+        }
+        System.exit(relaunch(args));
+    }
+
+    static int featureVersion(String spec) {
+        String s = spec.startsWith("1.") ? spec.substring(2) : spec;
+        int end = 0;
+        while (end < s.length() && Character.isDigit(s.charAt(end))) end++;
+        return end == 0 ? 0 : Integer.parseInt(s.substring(0, end));
+    }
+
+    private static boolean vectorApiPresent() {
+        try {
+            Class.forName("jdk.incubator.vector.FloatVector", false, Launcher.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static int relaunch(String[] args) throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        String jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        List<String> cmd = new ArrayList<String>();
+        cmd.add(java);
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("--add-modules=jdk.incubator.vector");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-cp");
+        cmd.add(jar);
+        cmd.add("dev.fastdraft.cli.Main");
+        for (String a : args) cmd.add(a);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        final Process child = pb.start();
+        // Ctrl-C reaches both JVMs; keep this one alive until the child has finished its own shutdown.
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            public void run() {
+                try {
+                    child.waitFor();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        Thread pump = new Thread(new Runnable() {
+            public void run() {
+                pumpStderr(child);
+            }
+        }, "stderr-pump");
+        pump.setDaemon(true);
+        pump.start();
+        int rc = child.waitFor();
+        pump.join(2000);
+        return rc;
+    }
+
+    /** Copies the child's stderr, dropping the JVM's one-line incubator notice (it is expected, not news). */
+    private static void pumpStderr(Process child) {
+        PrintStream err = System.err;
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(child.getErrorStream(), "UTF-8"));
+            char[] buf = new char[8192];
+            StringBuilder first = new StringBuilder();
+            int c;
+            while ((c = r.read()) != -1 && c != '\n') first.append((char) c);
+            if (!first.toString().trim().equals(INCUBATOR_WARNING)) {
+                err.print(first);
+                if (c == '\n') err.println();
+            }
+            err.flush();
+            int n;
+            while ((n = r.read(buf)) != -1) {
+                err.print(new String(buf, 0, n));
+                err.flush();
+            }
+        } catch (java.io.IOException ignored) {
+            // the child has gone; nothing left to copy
+        }
+    }
+}
