@@ -1,0 +1,13 @@
+package dev.fastdraft.cli.bench;
+
+import dev.fastdraft.cli.Command;
+import java.util.List;
+
+/** Registry of {@code bench} sub-commands. */
+final class Benchmarks {
+    private Benchmarks() {}
+
+    static List<Command> all() {
+        return List.of();
+    }
+}
