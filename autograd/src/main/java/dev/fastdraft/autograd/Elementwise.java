@@ -37,6 +37,20 @@ public final class Elementwise {
         }, a, b);
     }
 
+    public static Var scale(Var a, float alpha) {
+        Tensor x = a.value().contiguousF32();
+        Tensor o = Tensor.zeros(a.shape());
+        MemorySegment xs = x.segment(), os = o.segment();
+        for (long i = 0, n = o.numel(); i < n; i++) os.setAtIndex(F, i, xs.getAtIndex(F, x.offset() + i) * alpha);
+        return Tape.output(o, g -> {
+            Tensor gc = g.contiguousF32();
+            Tensor d = Tensor.zeros(a.shape());
+            MemorySegment gs = gc.segment(), ds = d.segment();
+            for (long i = 0, n = d.numel(); i < n; i++) ds.setAtIndex(F, i, gs.getAtIndex(F, gc.offset() + i) * alpha);
+            a.accumulateGrad(d);
+        }, a);
+    }
+
     /** Sum of all elements, as a one-element Var (accumulated in double). */
     public static Var sum(Var a) {
         Tensor x = a.value().contiguousF32();

@@ -53,6 +53,15 @@ public final class Var {
         return grad;
     }
 
+    /**
+     * Adds {@code g} to the gradient. When there is none yet, {@code g} itself becomes the gradient (no copy),
+     * so the caller hands over a contiguous F32 tensor it will not use again.
+     */
+    public void accumulateGrad(Tensor g) {
+        if (grad == null && g.dtype() == dev.fastdraft.engine.DType.F32 && g.isContiguous()) grad = g;
+        else Views.addInto(gradBuffer(), g);
+    }
+
     public void zeroGrad() {
         grad = null;
     }

@@ -1,0 +1,50 @@
+package dev.fastdraft.cli;
+
+/** Small helpers shared by commands. */
+final class CliSupport {
+    private CliSupport() {}
+
+    /** Applies --threads before the shared worker pool is first used. */
+    static void threads(Args a) {
+        if (a.has("--threads")) {
+            int t = a.integer("--threads");
+            if (t < 1) throw new UserError("--threads must be >= 1, got " + t);
+            System.setProperty("fastdraft.threads", Integer.toString(t));
+        }
+    }
+
+    static void checkIds(int[] ids, int vocab, String option) {
+        if (ids.length == 0) throw new UserError(option + " is empty; give at least one token id");
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) throw new UserError(option + ": id " + ids[i] + " at position " + (i + 1) + " is outside the vocabulary [0, " + vocab + ")");
+        }
+    }
+
+    static dev.fastdraft.models.generate.SamplingConfig sampling(Args a) {
+        return new dev.fastdraft.models.generate.SamplingConfig(a.number("--temperature", 0), a.has("--top-k") ? a.integer("--top-k") : 0,
+                a.number("--top-p", 1.0), a.has("--min-p") ? a.number("--min-p") : 0, a.longValue("--seed", 0));
+    }
+
+    /** The tokenizer of a model directory; null when it has none and none is needed. */
+    static dev.fastdraft.models.tokenizer.Tokenizer tokenizerIfPresent(java.nio.file.Path dir, boolean required) throws java.io.IOException {
+        boolean present = java.nio.file.Files.isRegularFile(dir.resolve("tokenizer.json"));
+        if (!present && required) throw new UserError(dir + " has no tokenizer.json; give --ids instead of text, or add the tokenizer files");
+        return present ? dev.fastdraft.models.tokenizer.Tokenizer.load(dir) : null;
+    }
+
+    /** The prompt ids from --ids (as given) or --prompt (tokenized). */
+    static int[] prompt(Args a, dev.fastdraft.models.tokenizer.Tokenizer tok, int vocab) {
+        if (a.has("--ids") == a.has("--prompt")) throw new UserError("give exactly one of --prompt TEXT or --ids 1,2,3");
+        int[] ids = a.has("--ids") ? a.intList("--ids") : tok.encode(a.string("--prompt"));
+        checkIds(ids, vocab, a.has("--ids") ? "--ids" : "--prompt");
+        return ids;
+    }
+
+    /** End-of-sequence ids: the model config's, plus the tokenizer's. */
+    static int[] eosIds(dev.fastdraft.models.llama.LlamaModel model, dev.fastdraft.models.tokenizer.Tokenizer tok) {
+        java.util.Set<Integer> s = new java.util.TreeSet<>();
+        for (int e : model.config().eosTokenIds()) s.add(e);
+        if (tok != null) for (int e : tok.eosIds()) s.add(e);
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.fastdraft.cli;
+
+import dev.fastdraft.models.generate.GenerationResult;
+import dev.fastdraft.models.generate.Generator;
+import dev.fastdraft.models.generate.Sampler;
+import dev.fastdraft.models.generate.SamplingConfig;
+import dev.fastdraft.models.io.Json;
+import dev.fastdraft.models.llama.LlamaLoader;
+import dev.fastdraft.models.llama.LlamaModel;
+import dev.fastdraft.models.tokenizer.StreamingDecoder;
+import dev.fastdraft.models.tokenizer.Tokenizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code generate}: text generation with a KV cache, greedy or sampled, streamed to the terminal. */
+public final class GenerateCommand implements Command {
+    @Override
+    public String name() {
+        return "generate";
+    }
+
+    @Override
+    public String summary() {
+        return "generate text from --prompt or --ids (greedy with --temperature 0)";
+    }
+
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.value("--model", "DIR", "Hugging Face model directory"),
+                Option.value("--prompt", "TEXT", "prompt text (tokenized with the model's tokenizer, special tokens added as its config says)"),
+                Option.value("--ids", "1,2,3", "prompt token ids, used as given"),
+                Option.value("--max-new-tokens", "N", "tokens to generate (default 128)"),
+                Option.value("--temperature", "T", "0 = greedy (default 0)"),
+                Option.value("--top-k", "K", "keep the K most likely tokens (default 0: off)"),
+                Option.value("--top-p", "P", "nucleus sampling mass (default 1: off)"),
+                Option.value("--min-p", "P", "drop tokens below P times the top probability (default 0: off)"),
+                Option.value("--seed", "S", "sampling seed (default 0)"),
+                Option.flag("--ignore-eos", "keep generating past end-of-sequence tokens"),
+                Option.values("--stop", "TEXT", "stop when the generated text contains TEXT (repeatable)"),
+                Option.flag("--json", "print one JSON object with ids, text and speeds instead of streaming"),
+                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+    }
+
+    @Override
+    public int run(Args a, Console console) throws Exception {
+        CliSupport.threads(a);
+        SamplingConfig sampling = CliSupport.sampling(a);
+        int maxNew = a.integer("--max-new-tokens", 128);
+        boolean json = a.flag("--json");
+        try (LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
+            LlamaModel model = loaded.model();
+            Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--model"), a.has("--prompt"));
+            int[] prompt = CliSupport.prompt(a, tok, model.vocabSize());
+            int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(model, tok);
+            List<String> stops = a.strings("--stop");
+            StreamingDecoder stream = tok == null ? null : tok.streamingDecoder(true);
+            StringBuilder text = new StringBuilder();
+            GenerationResult r = Generator.generate(model, prompt, maxNew, new Sampler(sampling),
+                    id -> {
+                        for (int e : eos) if (e == id) return true;
+                        return !stops.isEmpty() && stops.stream().anyMatch(s -> text.indexOf(s) >= 0);
+                    },
+                    id -> {
+                        if (stream == null) return;
+                        String piece = stream.push(id);
+                        text.append(piece);
+                        if (!json) {
+                            console.out().print(piece);
+                            console.out().flush();
+                        }
+                    });
+            if (stream != null) {
+                String rest = stream.finish();
+                text.append(rest);
+                if (!json) console.out().print(rest);
+            }
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("ids", r.ids());
+                o.put("text", tok == null ? null : tok.decode(r.ids(), true));
+                o.put("prompt_tokens", prompt.length);
+                o.put("stop_reason", r.stopReason());
+                o.put("prefill_tokens_per_s", r.prefillTokensPerSecond());
+                o.put("decode_tokens_per_s", r.decodeTokensPerSecond());
+                console.out().println(Json.write(o));
+            } else {
+                console.out().println();
+                console.err().printf(java.util.Locale.ROOT, "[%d prompt tokens at %.1f tok/s, %d new tokens at %.1f tok/s, stop: %s]%n",
+                        prompt.length, r.prefillTokensPerSecond(), r.ids().length, r.decodeTokensPerSecond(), r.stopReason());
+            }
+        }
+        return 0;
+    }
+}

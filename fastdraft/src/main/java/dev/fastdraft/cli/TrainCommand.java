@@ -1,0 +1,134 @@
+package dev.fastdraft.cli;
+
+import dev.fastdraft.autograd.AdamW;
+import dev.fastdraft.autograd.LrSchedule;
+import dev.fastdraft.engine.DType;
+import dev.fastdraft.models.config.ModelConfig;
+import dev.fastdraft.models.io.AtomicFile;
+import dev.fastdraft.models.io.Json;
+import dev.fastdraft.models.llama.LlamaLoader;
+import dev.fastdraft.models.llama.LlamaModel;
+import dev.fastdraft.pipeline.ModelFiles;
+import dev.fastdraft.pipeline.TokenFile;
+import dev.fastdraft.pipeline.train.TrainConfig;
+import dev.fastdraft.pipeline.train.Trainer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code train}: AdamW training of a Llama-family model on a token file. */
+public final class TrainCommand implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train a model (from --init DIR or a fresh --config) on a uint32 token file";
+    }
+
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.value("--init", "DIR", "Hugging Face model directory to start from (config.json + safetensors)"),
+                Option.value("--config", "FILE", "config.json of a new model, randomly initialised (instead of --init)"),
+                Option.value("--tokenizer", "DIR", "copy tokenizer files from DIR into --out (default: from --init)"),
+                Option.value("--data", "FILE", "training tokens: little-endian uint32, no header"),
+                Option.value("--val-data", "FILE", "validation tokens; loss and perplexity every --val-every steps"),
+                Option.value("--seq-len", "T", "tokens per sequence"),
+                Option.value("--batch", "B", "sequences per micro-batch"),
+                Option.value("--accum", "N", "micro-batches per optimizer step (default 1)"),
+                Option.value("--steps", "N", "optimizer steps"),
+                Option.value("--lr", "LR", "peak learning rate (default 1e-3)"),
+                Option.value("--schedule", "S", "constant | cosine (linear warm-up, cosine decay to --min-lr); default constant"),
+                Option.value("--warmup", "N", "warm-up steps for cosine (default 0)"),
+                Option.value("--min-lr", "LR", "floor of the cosine decay (default lr/10)"),
+                Option.value("--weight-decay", "WD", "AdamW decoupled weight decay on matrices (default 0.1)"),
+                Option.value("--beta1", "B1", "AdamW beta1 (default 0.9)"),
+                Option.value("--beta2", "B2", "AdamW beta2 (default 0.95)"),
+                Option.value("--eps", "E", "AdamW epsilon (default 1e-8)"),
+                Option.value("--grad-clip", "C", "global gradient-norm clip; 0 disables (default 1.0)"),
+                Option.value("--data-order", "O", "sequential | shuffled (default sequential)"),
+                Option.value("--seed", "S", "seed for initialisation and data order (default 1234)"),
+                Option.value("--val-every", "N", "validation interval in steps (default 100)"),
+                Option.value("--val-batches", "N", "validation batches per evaluation (default 8)"),
+                Option.value("--checkpoint-every", "N", "checkpoint interval in steps (default 0: only at the end)"),
+                Option.flag("--resume", "continue from the checkpoint in --out"),
+                Option.value("--save-dtype", "D", "dtype of the saved model: f32 | bf16 (default f32)"),
+                Option.value("--log-json", "FILE", "write {\"loss\": [...], ...} here"),
+                Option.value("--out", "DIR", "output directory: the trained model in Hugging Face layout"),
+                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+    }
+
+    @Override
+    public int run(Args a, Console console) throws Exception {
+        CliSupport.threads(a);
+        Path out = a.path("--out");
+        Path dataPath = a.path("--data");
+        LlamaModel model;
+        Path tokenizerFrom;
+        long seed = a.longValue("--seed", 1234);
+        if (a.has("--init") == a.has("--config")) throw new UserError("train needs exactly one of --init DIR or --config FILE");
+        if (a.has("--init")) {
+            Path init = a.path("--init");
+            model = LlamaLoader.trainable(init);
+            tokenizerFrom = a.has("--tokenizer") ? a.path("--tokenizer") : init;
+        } else {
+            model = LlamaLoader.initialize(ModelConfig.load(a.path("--config")), seed, 0.02);
+            tokenizerFrom = a.has("--tokenizer") ? a.path("--tokenizer") : null;
+        }
+        long steps = a.longValue("--steps", -1);
+        double lr = a.number("--lr", 1e-3);
+        String schedName = a.string("--schedule", "constant");
+        LrSchedule schedule = switch (schedName) {
+            case "constant" -> new LrSchedule.Constant(lr);
+            case "cosine" -> new LrSchedule.WarmupCosine(lr, a.longValue("--warmup", 0), Math.max(1, steps), a.number("--min-lr", lr / 10));
+            default -> throw new UserError("--schedule must be 'constant' or 'cosine', got '" + schedName + "'");
+        };
+        TrainConfig cfg = new TrainConfig(a.integer("--seq-len"), a.integer("--batch"), a.integer("--accum", 1), steps, schedule,
+                new AdamW.Hyper(a.number("--beta1", 0.9), a.number("--beta2", 0.95), a.number("--eps", 1e-8), a.number("--weight-decay", 0.1)),
+                a.number("--grad-clip", 1.0), a.string("--data-order", "sequential"), seed,
+                a.integer("--val-every", 100), a.integer("--val-batches", 8), a.integer("--checkpoint-every", 0));
+        DType saveAs = switch (a.string("--save-dtype", "f32").toLowerCase(Locale.ROOT)) {
+            case "f32" -> DType.F32;
+            case "bf16" -> DType.BF16;
+            default -> throw new UserError("--save-dtype must be f32 or bf16");
+        };
+        Files.createDirectories(out);
+        if (!Files.isWritable(out)) throw new UserError("cannot write to " + out + "; choose a writable --out");
+
+        Trainer trainer = new Trainer(model, cfg);
+        if (a.flag("--resume") && trainer.resume(out)) {
+            console.err().println("resuming from " + TrainConfig.checkpointFile(out) + " at step " + trainer.step());
+        } else if (!a.flag("--resume") && Files.exists(TrainConfig.checkpointFile(out))) {
+            console.err().println("note: " + TrainConfig.checkpointFile(out) + " exists; starting afresh (add --resume to continue it)");
+        }
+        console.err().printf(Locale.ROOT, "model: %s, %,d parameters; %d steps of %d x %d tokens%n",
+                model.config().architecture().hfClass(), model.parameterCount(), steps, cfg.rowsPerStep(), cfg.seqLen());
+        try (TokenFile data = TokenFile.open(dataPath); TokenFile val = a.has("--val-data") ? TokenFile.open(a.path("--val-data")) : null) {
+            try {
+                trainer.run(data, val, out, console.err());
+            } finally {
+                if (a.has("--log-json")) writeLog(a.path("--log-json"), trainer);
+            }
+        }
+        LlamaLoader.save(model, out, saveAs);
+        if (tokenizerFrom != null) ModelFiles.copyTokenizer(tokenizerFrom, out);
+        Files.deleteIfExists(TrainConfig.checkpointFile(out));
+        console.err().println("saved " + out);
+        return 0;
+    }
+
+    private static void writeLog(Path file, Trainer trainer) throws java.io.IOException {
+        Map<String, Object> log = new LinkedHashMap<>();
+        log.put("loss", trainer.losses());
+        log.put("val_loss", trainer.validationLosses().stream().map(v -> List.of((long) v[0], v[1])).toList());
+        byte[] bytes = Json.write(log).getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+    }
+}

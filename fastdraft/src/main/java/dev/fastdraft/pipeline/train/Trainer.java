@@ -1,0 +1,184 @@
+package dev.fastdraft.pipeline.train;
+
+import dev.fastdraft.autograd.AdamW;
+import dev.fastdraft.autograd.GradClip;
+import dev.fastdraft.autograd.Parameter;
+import dev.fastdraft.autograd.Tape;
+import dev.fastdraft.autograd.Var;
+import dev.fastdraft.engine.Tensor;
+import dev.fastdraft.models.checkpoint.SafeTensors;
+import dev.fastdraft.models.checkpoint.SafeTensorsWriter;
+import dev.fastdraft.models.io.Json;
+import dev.fastdraft.models.llama.LlamaModel;
+import dev.fastdraft.pipeline.Progress;
+import dev.fastdraft.pipeline.TokenFile;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training loop: batches from a token file, forward and backward through the tape, gradient
+ * clipping, AdamW, periodic validation and atomic checkpoints from which a run resumes exactly.
+ */
+public final class Trainer {
+    private final LlamaModel model;
+    private final TrainConfig config;
+    private final AdamW optimizer;
+    private final List<Parameter> params;
+    private final List<Double> losses = new ArrayList<>();
+    private final List<double[]> valLosses = new ArrayList<>();
+    private long step;
+
+    public Trainer(LlamaModel model, TrainConfig config) {
+        this.model = model;
+        this.config = config;
+        this.params = model.parameters();
+        this.optimizer = new AdamW(params, config.hyper());
+    }
+
+    public List<Double> losses() {
+        return losses;
+    }
+
+    /** (step, loss) pairs of the validation runs so far. */
+    public List<double[]> validationLosses() {
+        return valLosses;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /**
+     * Trains until {@code config.steps()}, checkpointing into {@code out} every {@code checkpointEvery} steps
+     * (0: only at the end). Stops with an exception naming the step if the loss stops being finite; the last
+     * good checkpoint stays.
+     */
+    public void run(TokenFile data, TokenFile val, Path out, PrintStream log) throws IOException {
+        int vocab = model.vocabSize();
+        int rows = config.batch(), t = config.seqLen();
+        if (data.length() < (long) t + 1) {
+            throw new IllegalArgumentException(data.path() + ": " + data.length() + " tokens are fewer than one sequence of --seq-len " + t + " plus its next-token target");
+        }
+        DataOrder order = DataOrder.of(config.dataOrder(), data.length(), t, config.seed());
+        int[] in = new int[rows * t], tgt = new int[rows * t], window = new int[t + 1];
+        Progress progress = new Progress(log, "train", "steps", config.steps(), step);
+        long tokensDone = 0, t0 = System.nanoTime();
+        while (step < config.steps()) {
+            double stepLoss = 0;
+            try (Tape tape = Tape.record()) {
+                for (int micro = 0; micro < config.accumulation(); micro++) {
+                    for (int b = 0; b < rows; b++) {
+                        long row = step * config.rowsPerStep() + (long) micro * rows + b;
+                        data.read(order.offset(row), window, 0, t + 1, vocab);
+                        System.arraycopy(window, 0, in, b * t, t);
+                        System.arraycopy(window, 1, tgt, b * t, t);
+                    }
+                    Var loss = model.loss(in, tgt, rows, t);
+                    double l = loss.value().get(0);
+                    stepLoss += l / config.accumulation();
+                    if (config.accumulation() > 1) loss = dev.fastdraft.autograd.Elementwise.scale(loss, 1f / config.accumulation());
+                    tape.backward(loss);
+                }
+            }
+            if (!Double.isFinite(stepLoss)) {
+                throw new IllegalStateException("training diverged: loss is " + stepLoss + " at step " + (step + 1)
+                        + "; the last good checkpoint (if any) is kept in " + out + "; lower --lr or check the data");
+            }
+            if (config.gradClip() > 0) GradClip.clip(params, config.gradClip());
+            optimizer.update(config.schedule().lr(step));
+            for (Parameter p : params) p.var().zeroGrad();
+            step++;
+            losses.add(stepLoss);
+            tokensDone += config.tokensPerStep();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            String extra = String.format(Locale.ROOT, "loss %.4f, lr %.2e, %.0f tok/s", stepLoss, config.schedule().lr(step - 1), tokensDone / secs);
+            if (val != null && config.valEvery() > 0 && (step % config.valEvery() == 0 || step == config.steps())) {
+                double vl = validate(val);
+                valLosses.add(new double[] {step, vl});
+                extra += String.format(Locale.ROOT, ", val %.4f (ppl %.2f)", vl, Math.exp(vl));
+                progress.update(step, extra, true);
+            } else {
+                progress.update(step, extra, step == config.steps());
+            }
+            if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && step < config.steps()) saveCheckpoint(out);
+        }
+        progress.finish(step, null);
+    }
+
+    /** Mean loss over the first {@code valBatches} batches of the validation file (no tape). */
+    public double validate(TokenFile val) {
+        int t = config.seqLen(), rows = config.batch();
+        long windows = (val.length() - 1) / t;
+        if (windows < 1) throw new IllegalArgumentException(val.path() + ": fewer tokens than one validation sequence of " + (t + 1));
+        int batches = (int) Math.max(1, Math.min(config.valBatches(), windows / rows));
+        int useRows = (int) Math.min(rows, windows);
+        int[] in = new int[useRows * t], tgt = new int[useRows * t], window = new int[t + 1];
+        double sum = 0;
+        for (int k = 0; k < batches; k++) {
+            for (int b = 0; b < useRows; b++) {
+                val.read(((long) k * useRows + b) % windows * t, window, 0, t + 1, model.vocabSize());
+                System.arraycopy(window, 0, in, b * t, t);
+                System.arraycopy(window, 1, tgt, b * t, t);
+            }
+            sum += model.loss(in, tgt, useRows, t).value().get(0);
+        }
+        return sum / batches;
+    }
+
+    // ---- checkpoints: one safetensors file, written atomically ----
+
+    public void saveCheckpoint(Path out) throws IOException {
+        Files.createDirectories(out);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            tensors.put("model/" + p.name(), p.var().value());
+            tensors.put("adam_m/" + p.name(), optimizer.firstMoment(i));
+            tensors.put("adam_v/" + p.name(), optimizer.secondMoment(i));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("step", Long.toString(step));
+        meta.put("fingerprint", config.fingerprint());
+        meta.put("losses", Json.write(losses));
+        List<List<Double>> vl = new ArrayList<>();
+        for (double[] v : valLosses) vl.add(List.of(v[0], v[1]));
+        meta.put("val_losses", Json.write(vl));
+        SafeTensorsWriter.write(TrainConfig.checkpointFile(out), tensors, meta);
+    }
+
+    /** Restores weights, moments, step and loss history; returns false when {@code out} has no checkpoint. */
+    public boolean resume(Path out) throws IOException {
+        Path file = TrainConfig.checkpointFile(out);
+        if (!Files.exists(file)) return false;
+        try (SafeTensors st = SafeTensors.open(file)) {
+            Map<String, String> meta = st.metadata();
+            if (!config.fingerprint().equals(meta.get("fingerprint"))) {
+                throw new IllegalArgumentException(file + ": checkpoint was made with other training settings (" + meta.get("fingerprint")
+                        + "); resume with the same options, or use a new --out");
+            }
+            for (int i = 0; i < params.size(); i++) {
+                Parameter p = params.get(i);
+                p.var().value().copyFrom(st.tensor("model/" + p.name()));
+                optimizer.firstMoment(i).copyFrom(st.tensor("adam_m/" + p.name()));
+                optimizer.secondMoment(i).copyFrom(st.tensor("adam_v/" + p.name()));
+            }
+            step = Long.parseLong(meta.get("step"));
+            optimizer.restoreStep(step);
+            losses.clear();
+            for (Object o : (List<?>) Json.parse(meta.get("losses"))) losses.add(((Number) o).doubleValue());
+            valLosses.clear();
+            for (Object o : (List<?>) Json.parse(meta.getOrDefault("val_losses", "[]"))) {
+                List<?> pair = (List<?>) o;
+                valLosses.add(new double[] {((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue()});
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.fastdraft.models.llama;
+
+import dev.fastdraft.autograd.Var;
+
+/**
+ * One decoder block's weights. Phi-3 stores q/k/v and gate/up fused ({@code qkv}, {@code gateUp});
+ * the other families store them apart. Unused fields are null.
+ */
+record LayerWeights(
+        Var inputNorm,
+        Var q, Var k, Var v, Var qkv,
+        Var qBias, Var kBias, Var vBias,
+        Var o,
+        Var postNorm,
+        Var gate, Var up, Var gateUp,
+        Var down) {
+}
