@@ -91,6 +91,7 @@ final class ConfigJson {
                     f.optBool("tie_word_embeddings", false),
                     f.optInteger("bos_token_id"),
                     f.intOrList("eos_token_id"),
+                    f.optInteger("pad_token_id"),
                     qkvBias, outBias, mlpBias, window, maxWindowLayers, act, dtype);
         } catch (ModelConfig.Invalid e) {
             throw f.error(e.problem);
@@ -140,6 +141,8 @@ final class ConfigJson {
         m.put("bos_token_id", c.bosTokenId());
         int[] eos = c.eosTokenIds();
         m.put("eos_token_id", eos.length == 0 ? null : eos.length == 1 ? (Object) eos[0] : eos);
+        // Phi3Config would otherwise default it to 32000, outside a small draft vocabulary
+        m.put("pad_token_id", c.padTokenId());
         if (c.torchDtype() != null) m.put("torch_dtype", c.torchDtype());
         switch (a) {
             case LLAMA -> {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param originalMaxPositionEmbeddings the top-level field (Phi-3: the pre-training context); null when absent.
  *        Llama 3's lives in {@link RopeScaling#originalMaxPositionEmbeddings()} instead
  * @param bosTokenId null when the config has none
+ * @param padTokenId null when the config has none (it must lie inside the vocabulary: it becomes the embedding's padding_idx)
  * @param eosTokenIds one or more end tokens (config.json allows an int or a list); empty when none
  * @param attentionBias biases on the q, k and v projections (Qwen2 always; Llama when attention_bias)
  * @param attentionOutputBias bias on o_proj (Llama when attention_bias; never for Qwen2)
@@ -43,6 +44,7 @@ public record ModelConfig(
         boolean tieWordEmbeddings,
         Integer bosTokenId,
         int[] eosTokenIds,
+        Integer padTokenId,
         boolean attentionBias,
         boolean attentionOutputBias,
         boolean mlpBias,
@@ -85,6 +87,7 @@ public record ModelConfig(
         }
         if (originalMaxPositionEmbeddings != null) positive("original_max_position_embeddings", originalMaxPositionEmbeddings);
         if (bosTokenId != null && (bosTokenId < 0 || bosTokenId >= vocabSize)) throw new Invalid("bos_token_id " + bosTokenId + " is outside the vocabulary of " + vocabSize);
+        if (padTokenId != null && (padTokenId < 0 || padTokenId >= vocabSize)) throw new Invalid("pad_token_id " + padTokenId + " is outside the vocabulary of " + vocabSize);
         for (int eos : eosTokenIds) {
             if (eos < 0 || eos >= vocabSize) throw new Invalid("eos_token_id " + eos + " is outside the vocabulary of " + vocabSize);
         }
@@ -212,6 +215,7 @@ public record ModelConfig(
         b.tieWordEmbeddings = tieWordEmbeddings;
         b.bosTokenId = bosTokenId;
         b.eosTokenIds = eosTokenIds.clone();
+        b.padTokenId = padTokenId;
         b.attentionBias = attentionBias;
         b.attentionOutputBias = attentionOutputBias;
         b.mlpBias = mlpBias;
@@ -236,6 +240,7 @@ public record ModelConfig(
         private boolean tieWordEmbeddings;
         private Integer bosTokenId;
         private int[] eosTokenIds = new int[0];
+        private Integer padTokenId;
         private boolean attentionBias, attentionOutputBias, mlpBias;
         private Integer slidingWindow;
         private int maxWindowLayers;
@@ -267,6 +272,7 @@ public record ModelConfig(
         public Builder tieWordEmbeddings(boolean v) { tieWordEmbeddings = v; return this; }
         public Builder bosTokenId(Integer v) { bosTokenId = v; return this; }
         public Builder eosTokenIds(int... v) { eosTokenIds = v.clone(); return this; }
+        public Builder padTokenId(Integer v) { padTokenId = v; return this; }
         /** Llama: attention_bias (q, k, v and o together). */
         public Builder attentionBias(boolean v) {
             attentionBias = v;
@@ -290,7 +296,7 @@ public record ModelConfig(
             return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads,
                     numKvHeads == 0 ? numHeads : numKvHeads, hd, rmsNormEps, ropeTheta, ropeScaling, partialRotaryFactor,
                     maxPositionEmbeddings, originalMaxPositionEmbeddings, tieWordEmbeddings, bosTokenId, eosTokenIds,
-                    attentionBias, attentionOutputBias, mlpBias, slidingWindow, maxWindowLayers, "silu", torchDtype);
+                    padTokenId, attentionBias, attentionOutputBias, mlpBias, slidingWindow, maxWindowLayers, "silu", torchDtype);
         }
     }
 
@@ -306,7 +312,7 @@ public record ModelConfig(
                 && maxPositionEmbeddings == c.maxPositionEmbeddings
                 && Objects.equals(originalMaxPositionEmbeddings, c.originalMaxPositionEmbeddings)
                 && tieWordEmbeddings == c.tieWordEmbeddings && Objects.equals(bosTokenId, c.bosTokenId)
-                && Arrays.equals(eosTokenIds, c.eosTokenIds) && attentionBias == c.attentionBias
+                && Arrays.equals(eosTokenIds, c.eosTokenIds) && Objects.equals(padTokenId, c.padTokenId) && attentionBias == c.attentionBias
                 && attentionOutputBias == c.attentionOutputBias && mlpBias == c.mlpBias
                 && Objects.equals(slidingWindow, c.slidingWindow) && maxWindowLayers == c.maxWindowLayers
                 && hiddenAct.equals(c.hiddenAct) && Objects.equals(torchDtype, c.torchDtype);

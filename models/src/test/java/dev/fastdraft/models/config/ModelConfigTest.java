@@ -97,6 +97,7 @@ class ModelConfigTest {
         assertEquals(2047, small.slidingWindow());
         assertEquals(RopeScaling.none(), small.ropeScaling());
         assertArrayEquals(new int[] {32000}, small.eosTokenIds());
+        assertEquals(32000, small.padTokenId());
 
         ModelConfig big = Configs.load("phi-3-mini-128k-instruct");
         assertEquals(131072, big.maxPositionEmbeddings());
@@ -233,6 +234,7 @@ class ModelConfigTest {
                 .numLayers(2).numHeads(4).maxPositionEmbeddings(4096).build();
         assertEquals(4096, phi.originalMaxPositionEmbeddings(), "Phi3Config's default");
         assertEquals(phi, ModelConfig.parse(phi.toJson()));
+        assertTrue(phi.toJson().contains("\"pad_token_id\": null"), "explicit, or Phi3Config would use 32000 >= vocab 1000");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> target.toBuilder().numKvHeads(3).build());
