@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,7 +46,7 @@ public final class SafeTensors implements AutoCloseable {
             long size = ch.size();
             if (size < 8) throw new IllegalArgumentException(name + ": file of " + size + " bytes is too short for a safetensors header");
             MemorySegment whole = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            long headerLength = SafeTensorsHeader.checkLength(name, size, whole.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0));
+            long headerLength = SafeTensorsHeader.checkLength(name, size, whole.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0));
             long dataStart = 8 + headerLength;
             SafeTensorsHeader header = SafeTensorsHeader.parse(name, whole.asSlice(8, headerLength).asByteBuffer(), size - dataStart);
             // Each tensor's range was checked against this slice, and the slice's bounds are enforced by FFM.

@@ -1,6 +1,7 @@
 package dev.fastdraft.models.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -51,10 +52,10 @@ public final class AtomicFile {
 
     /** Writes {@code bytes} atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
-        write(target, ch -> writeFully(ch, java.nio.ByteBuffer.wrap(bytes)));
+        write(target, ch -> writeFully(ch, ByteBuffer.wrap(bytes)));
     }
 
-    public static void writeFully(FileChannel ch, java.nio.ByteBuffer buf) throws IOException {
+    public static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) ch.write(buf);
     }
 

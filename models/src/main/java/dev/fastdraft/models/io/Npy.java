@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -144,7 +145,7 @@ public final class Npy {
             if (dims[n] < 0) throw bad(file, "negative dimension in shape (" + tuple + ")");
             n++;
         }
-        return java.util.Arrays.copyOf(dims, n);
+        return Arrays.copyOf(dims, n);
     }
 
     private static long numel(Path file, int[] shape) {

@@ -138,6 +138,25 @@ class SafeTensorsTest {
     }
 
     @Test
+    void filesLargerThan2GBMapWhole() throws IOException {
+        // A sparse 3 GB file: the tensor sits past 2^31 bytes, where int offsets would overflow.
+        long begin = (1L << 31) + 4;
+        String header = "{\"far\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + begin + "," + (begin + 8) + "]}}";
+        byte[] head = handBuilt(header, 0);
+        Path f = dir.resolve("big.safetensors");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.write(head);
+            raf.setLength(3L << 30);
+            raf.seek(head.length + begin);
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).putFloat(-1f).array());
+        }
+        try (SafeTensors st = SafeTensors.open(f)) {
+            assertEquals((3L << 30) - head.length, st.dataSize());
+            assertArrayEquals(new float[] {2.5f, -1f}, st.tensor("far").toFloatArray());
+        }
+    }
+
+    @Test
     void rejectsOffsetsPastTheDataSection() throws IOException {
         String header = "{\"x\":{\"dtype\":\"F32\",\"shape\":[100],\"data_offsets\":[0,400]}}";
         assertEquals("model.safetensors: tensor 'x' data_offsets [0,400] end past the data section of 16 bytes", openError(handBuilt(header, 16)));
