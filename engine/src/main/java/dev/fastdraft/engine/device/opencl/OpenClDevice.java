@@ -85,6 +85,14 @@ final class OpenClDevice implements ComputeDevice {
         return staged;
     }
 
+    @Override
+    public synchronized MemorySegment allocateShared(long bytes) {
+        checkOpen();
+        if (bytes <= 0) throw new IllegalArgumentException(info.label() + ": allocateShared needs a positive size, got " + bytes);
+        // page alignment lets drivers that pin host memory (Intel's) map it without a copy
+        return handles.allocate(bytes, 4096);
+    }
+
     // ---- program ----
 
     private void buildProgram(ProgramForm first, boolean fallBack) {
