@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
  * Plain scalar reference matmuls in double precision, plus the magnitude bound each result is judged
  * against: |device - exact| <= tol * sum_p |a_ip * b_pj|, which does not blow up when terms cancel.
  */
-final class ScalarMatmul implements MatmulOps {
+class ScalarMatmul implements MatmulOps {
     static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** Set by the last call: per element of the output, the sum of absolute products (row-major m x n). */
