@@ -37,7 +37,7 @@ public final class DeviceMatmulBench {
     /** Square C[n x n] = A . B. */
     public static Result sgemm(ComputeDevice device, String peerName, MatmulOps peer, int n, int rounds, int perRound) {
         if (n < 1) throw new IllegalArgumentException("DeviceMatmulBench.sgemm: size must be >= 1, got " + n);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // shared: multi-threaded CPU kernels must reach the inputs
             long bytes = (long) n * n * 4;
             MemorySegment a = random(arena, bytes, 1), b = random(arena, bytes, 2);
             MemorySegment cDev = arena.allocate(bytes, 64), cPeer = arena.allocate(bytes, 64);
@@ -51,7 +51,7 @@ public final class DeviceMatmulBench {
     public static Result matmulTransposed(ComputeDevice device, String peerName, MatmulOps peer, DType wt, int rows, int n, int k,
                                           int rounds, int perRound) {
         if (rows < 1 || n < 1 || k < 1) throw new IllegalArgumentException("DeviceMatmulBench.matmulTransposed: sizes must be >= 1");
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // shared: multi-threaded CPU kernels must reach the inputs
             MemorySegment x = random(arena, (long) rows * k * 4, 3);
             MemorySegment w = arena.allocate((long) n * k * wt.byteSize(), 64);
             SplittableRandom rnd = new SplittableRandom(4);

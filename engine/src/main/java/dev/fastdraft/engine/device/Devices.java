@@ -69,7 +69,7 @@ public final class Devices {
 
     private ComputeDevice auto(CpuDevice cpu, Consumer<String> notices) {
         int n = AUTO_PROBE_SIZE;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // shared: multi-threaded CPU kernels must reach the inputs
             MemorySegment a = arena.allocate((long) n * n * 4, 64), b = arena.allocate((long) n * n * 4, 64);
             MemorySegment ref = arena.allocate((long) n * n * 4, 64), out = arena.allocate((long) n * n * 4, 64);
             Random rnd = new Random(1);
