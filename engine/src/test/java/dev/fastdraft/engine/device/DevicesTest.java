@@ -46,6 +46,12 @@ class DevicesTest {
     }
 
     @Test
+    void aMissingNativeLibraryIsAnExplainedOutcomeNotAnError() {
+        NativeLibrary.Missing e = assertThrows(NativeLibrary.Missing.class, () -> NativeLibrary.open("libfastdraft_no_such_driver.so.1"));
+        assertTrue(e.getMessage().contains("libfastdraft_no_such_driver.so.1"), e.getMessage());
+    }
+
+    @Test
     void explicitMissingDeviceFailsNamingIt() {
         Devices devices = new Devices(1);
         DeviceException e = assertThrows(DeviceException.class,
