@@ -66,6 +66,11 @@ public final class Sgemm {
         sgemm(WorkerPool.common(), false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
     }
 
+    /** The register tile and vector width in use on this machine, e.g. "4x16 tile, 256-bit vectors". */
+    public static String kernelDescription() {
+        return SgemmMicroKernel.ROWS + "x" + SgemmMicroKernel.COLS + " tile, " + SgemmMicroKernel.SPECIES.vectorBitSize() + "-bit vectors";
+    }
+
     private static void check(boolean transA, boolean transB, int m, int n, int k,
                               MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
                               MemorySegment c, long cOff, int ldc) {
