@@ -3,8 +3,9 @@ package dev.fastdraft.kernels.ops;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Scalar double-precision activations, written as PyTorch states them (tanh form, not the sigmoid
- * rewrite the fast kernel uses; erf through an accurate double erfc), so tests check the rewrites too.
+ * Scalar double-precision activations, as PyTorch defines them, evaluated in double in forms
+ * without cancellation (tanh GELU via the identity 1 + tanh(u) = 2 sigmoid(2u), erf GELU via erfc),
+ * so they are accurate in the far left tails where the fast kernels must be checked too, so tests check the rewrites too.
  */
 public final class ActivationsReference {
     public enum Kind { SILU, GELU_TANH, GELU_ERF }
@@ -13,8 +14,9 @@ public final class ActivationsReference {
 
     public static double value(Kind k, double x) {
         return switch (k) {
-            case SILU -> x / (1 + Math.exp(-x));
-            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case SILU -> x * sigmoid(x);
+            // 0.5x(1 + tanh(u)) = x * sigmoid(2u): the same function, without double's own cancellation in 1 + tanh(u) for u << 0
+            case GELU_TANH -> x * sigmoid(2 * geluTanhArgument(x));
             case GELU_ERF -> 0.5 * x * erfc(-x / Math.sqrt(2)); // = 0.5x(1 + erf(x/sqrt2)), no cancellation on the left
         };
     }
@@ -26,12 +28,25 @@ public final class ActivationsReference {
                 yield s * (1 + x * (1 - s));
             }
             case GELU_TANH -> {
-                double a = Math.sqrt(2 / Math.PI);
-                double t = Math.tanh(a * (x + 0.044715 * x * x * x));
-                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * a * (1 + 3 * 0.044715 * x * x);
+                // 0.5(1 + t) + 0.5x(1 - t^2)u' with 1 + t = 2s and 1 - t^2 = 4s(1 - s), s = sigmoid(2u)
+                double s = sigmoid(2 * geluTanhArgument(x));
+                yield s + 2 * x * s * (1 - s) * Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * x * x);
             }
             case GELU_ERF -> 0.5 * erfc(-x / Math.sqrt(2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
         };
+    }
+
+    /** PyTorch's form of the tanh GELU, for checking the rewrite where it has no cancellation. */
+    public static double geluTanhAsWritten(double x) {
+        return 0.5 * x * (1 + Math.tanh(geluTanhArgument(x)));
+    }
+
+    private static double geluTanhArgument(double x) {
+        return Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     public static void forward(Kind k, int rows, int n, MemorySegment x, long xOff, int ldx, MemorySegment y, long yOff, int ldy) {
