@@ -7,6 +7,6 @@ final class Commands {
     private Commands() {}
 
     static List<Command> all() {
-        return List.of(new dev.fastdraft.cli.bench.BenchCommand());
+        return List.of(new TokenizeCommand(), new dev.fastdraft.cli.bench.BenchCommand());
     }
 }

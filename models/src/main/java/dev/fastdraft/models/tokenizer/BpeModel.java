@@ -28,6 +28,12 @@ final class BpeModel {
     /** Id of every single-character BMP token, -1 elsewhere; only without prefix/suffix. */
     private final int[] singleCharIds;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /**
+     * SentencePiece's word marker '▁' when no merge can ever join across "x▁" (x not '▁'), else -1. Then a
+     * word (SentencePiece-style tokenizers without a pre-tokenizer hand the model whole texts) is cut before
+     * every such '▁' and the pieces encoded, and cached, one by one, with the same result as encoding it whole.
+     */
+    private final int wordStart;
 
     BpeModel(Map<String, Integer> vocab, MergeTable merges, String unkToken, String continuingSubwordPrefix,
              String endOfWordSuffix, boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
@@ -58,6 +64,25 @@ final class BpeModel {
         } else {
             singleCharIds = null;
         }
+        wordStart = prefix == null && suffix == null && !ignoreMerges && mergesNeverCross(vocab, WORD_MARK) ? WORD_MARK : -1;
+    }
+
+    private static final char WORD_MARK = '\u2581';
+
+    /**
+     * Whether a word can be cut before every {@code mark} that follows another character. Every merged symbol
+     * is a vocabulary token, so if no token contains "x" + mark (x not mark), no merge spans such a cut; merges
+     * on one side then never affect the other, and the lone mark is in the vocabulary, so unknown-character
+     * runs end there too.
+     */
+    private static boolean mergesNeverCross(Map<String, Integer> vocab, char mark) {
+        if (!vocab.containsKey(String.valueOf(mark))) return false;
+        for (String token : vocab.keySet()) {
+            for (int i = token.indexOf(mark, 1); i > 0; i = token.indexOf(mark, i + 1)) {
+                if (token.charAt(i - 1) != mark) return false;
+            }
+        }
+        return true;
     }
 
     /** Number of entries in the model's vocabulary (Hugging Face's {@code get_vocab_size}). */
@@ -82,16 +107,23 @@ final class BpeModel {
     /** Appends the ids of one pre-tokenized word. */
     void tokenize(String word, IntList out) {
         if (word.isEmpty()) return;
-        if (ignoreMerges) {
-            Integer whole = vocab.get(word);
-            if (whole != null) {
-                out.add(whole);
-                return;
+        if (wordStart >= 0) {
+            int from = 0;
+            for (int i = word.indexOf(wordStart, 1); i > 0; i = word.indexOf(wordStart, i + 1)) {
+                if (word.charAt(i - 1) == wordStart) continue;
+                tokenizeWhole(word.substring(from, i), out);
+                from = i;
             }
+            tokenizeWhole(from == 0 ? word : word.substring(from), out);
+            return;
         }
-        int[] cached = cache.get(word);
+        tokenizeWhole(word, out);
+    }
+
+    private void tokenizeWhole(String word, IntList out) {
+        int[] cached = cache.get(word); // the cache holds the same answer as the ignore_merges shortcut
         if (cached == null) {
-            cached = mergeWord(word);
+            cached = encodeUncached(word);
             if (word.length() < CACHE_MAX_WORD_CHARS) {
                 // a bounded cache: start afresh when full, so that a shifting corpus stays well served
                 if (cache.size() >= CACHE_MAX_ENTRIES) cache.clear();
@@ -99,6 +131,14 @@ final class BpeModel {
             }
         }
         out.addAll(cached);
+    }
+
+    private int[] encodeUncached(String word) {
+        if (ignoreMerges) {
+            Integer whole = vocab.get(word);
+            if (whole != null) return new int[] {whole};
+        }
+        return mergeWord(word);
     }
 
     private int[] mergeWord(String word) {

@@ -40,6 +40,20 @@ final class HfReference implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Ids only, through DJL's raw JNI calls: skips building DJL's Encoding object (tokens, offsets, masks),
+     * so that the throughput figure is Hugging Face's encode plus the least JNI overhead.
+     */
+    int encodedLength(String text, boolean addSpecialTokens) {
+        var lib = ai.djl.huggingface.tokenizers.jni.TokenizersLibrary.LIB;
+        long encoding = lib.encode(tokenizer.getHandle(), text, addSpecialTokens);
+        try {
+            return lib.getTokenIds(encoding).length;
+        } finally {
+            lib.deleteEncoding(encoding);
+        }
+    }
+
     String decode(int[] ids, boolean skipSpecialTokens) {
         long[] l = new long[ids.length];
         for (int i = 0; i < ids.length; i++) l[i] = ids[i];
