@@ -87,8 +87,9 @@ final class AddedTokenSplitter {
             }
             if (emitted < start) sink.segment(emitted, start, null);
             sink.segment(start, stop, best);
+            // searching resumes at the match's own end, not after what rstrip swallowed: as in Hugging Face, a
+            // token that begins with whitespace can match inside that whitespace (the segments then overlap)
             emitted = stop;
-            i = Math.max(i, stop);
         }
         if (emitted < n) sink.segment(emitted, n, null);
     }
