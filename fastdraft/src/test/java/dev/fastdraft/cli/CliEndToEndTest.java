@@ -89,6 +89,29 @@ class CliEndToEndTest {
     }
 
     @Test
+    void greedySpeculationReproducesTheTargetsGreedyOutput() throws Exception {
+        Path draft = dir.resolve("draft");
+        ModelConfig c = ModelConfig.builder(Architecture.LLAMA).vocabSize(50).hiddenSize(16).intermediateSize(32).numLayers(1)
+                .numHeads(2).numKvHeads(1).maxPositionEmbeddings(128).tieWordEmbeddings(true).eosTokenIds(0).build();
+        LlamaLoader.save(LlamaLoader.initialize(c, 99, 0.2), draft, DType.F32);
+        Run base = cli("generate", "--model", model.toString(), "--ids", "9,8,7,6", "--max-new-tokens", "24", "--ignore-eos", "--json");
+        for (String k : new String[] {"1", "3", "6"}) {
+            Run spec = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "9,8,7,6",
+                    "--max-new-tokens", "24", "--draft-tokens", k, "--ignore-eos", "--json");
+            assertEquals(0, spec.rc(), spec.err());
+            Map<String, Object> j = Json.parseObject(spec.out().trim());
+            assertEquals(Json.parseObject(base.out().trim()).get("ids"), j.get("ids"), "k=" + k);
+            assertTrue(((Number) j.get("target_calls")).intValue() <= 24);
+        }
+        Path other = dir.resolve("other");
+        ModelConfig c2 = c.toBuilder().vocabSize(51).build();
+        LlamaLoader.save(LlamaLoader.initialize(c2, 1, 0.2), other, DType.F32);
+        Run bad = cli("speculate", "--target", model.toString(), "--draft", other.toString(), "--ids", "1", "--max-new-tokens", "3");
+        assertEquals(2, bad.rc());
+        assertTrue(bad.err().contains("vocabulary of 51"), bad.err());
+    }
+
+    @Test
     void userMistakesGetOneLineErrors() {
         Run r = cli("logits", "--model", model.toString(), "--ids", "1,99", "--out", dir.resolve("x.npy").toString());
         assertEquals(2, r.rc());
