@@ -1,10 +1,7 @@
 package dev.fastdraft.pipeline.train;
 
 import dev.fastdraft.autograd.AdamW;
-import dev.fastdraft.autograd.GradClip;
 import dev.fastdraft.autograd.Parameter;
-import dev.fastdraft.autograd.Tape;
-import dev.fastdraft.autograd.Var;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.models.checkpoint.SafeTensors;
 import dev.fastdraft.models.checkpoint.SafeTensorsWriter;
@@ -29,6 +26,7 @@ import java.util.Map;
 public final class Trainer {
     private final LlamaModel model;
     private final TrainConfig config;
+    private final TrainStep trainStep;
     private final AdamW optimizer;
     private final List<Parameter> params;
     private final List<Double> losses = new ArrayList<>();
@@ -38,8 +36,9 @@ public final class Trainer {
     public Trainer(LlamaModel model, TrainConfig config) {
         this.model = model;
         this.config = config;
-        this.params = model.parameters();
-        this.optimizer = new AdamW(params, config.hyper());
+        this.trainStep = new TrainStep(model, config);
+        this.params = trainStep.params();
+        this.optimizer = trainStep.optimizer();
     }
 
     public List<Double> losses() {
@@ -72,28 +71,20 @@ public final class Trainer {
         long tokensDone = 0, t0 = System.nanoTime();
         while (step < config.steps()) {
             double stepLoss = 0;
-            try (Tape tape = Tape.record()) {
-                for (int micro = 0; micro < config.accumulation(); micro++) {
-                    for (int b = 0; b < rows; b++) {
-                        long row = step * config.rowsPerStep() + (long) micro * rows + b;
-                        data.read(order.offset(row), window, 0, t + 1, vocab);
-                        System.arraycopy(window, 0, in, b * t, t);
-                        System.arraycopy(window, 1, tgt, b * t, t);
-                    }
-                    Var loss = model.loss(in, tgt, rows, t);
-                    double l = loss.value().get(0);
-                    stepLoss += l / config.accumulation();
-                    if (config.accumulation() > 1) loss = dev.fastdraft.autograd.Elementwise.scale(loss, 1f / config.accumulation());
-                    tape.backward(loss);
+            for (int micro = 0; micro < config.accumulation(); micro++) {
+                for (int b = 0; b < rows; b++) {
+                    long row = step * config.rowsPerStep() + (long) micro * rows + b;
+                    data.read(order.offset(row), window, 0, t + 1, vocab);
+                    System.arraycopy(window, 0, in, b * t, t);
+                    System.arraycopy(window, 1, tgt, b * t, t);
                 }
+                stepLoss += trainStep.accumulate(in, tgt) / config.accumulation();
             }
             if (!Double.isFinite(stepLoss)) {
                 throw new IllegalStateException("training diverged: loss is " + stepLoss + " at step " + (step + 1)
                         + "; the last good checkpoint (if any) is kept in " + out + "; lower --lr or check the data");
             }
-            if (config.gradClip() > 0) GradClip.clip(params, config.gradClip());
-            optimizer.update(config.schedule().lr(step));
-            for (Parameter p : params) p.var().zeroGrad();
+            trainStep.apply(step);
             step++;
             losses.add(stepLoss);
             tokensDone += config.tokensPerStep();
