@@ -7,6 +7,12 @@ final class Commands {
     private Commands() {}
 
     static List<Command> all() {
-        return List.of(new dev.fastdraft.cli.bench.BenchCommand());
+        return List.of(
+                new TokenizeCommand(),
+                new GenerateCommand(),
+                new LogitsCommand(),
+                new TrainCommand(),
+                new dev.fastdraft.cli.bench.BenchCommand(),
+                new DevicesCommand());
     }
 }

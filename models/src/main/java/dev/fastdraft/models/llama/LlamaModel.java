@@ -11,6 +11,7 @@ import dev.fastdraft.autograd.Rotary;
 import dev.fastdraft.autograd.Var;
 import dev.fastdraft.autograd.Views;
 import dev.fastdraft.engine.Tensor;
+import dev.fastdraft.kernels.attention.AttentionConfig;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.generate.CausalLM;
 import dev.fastdraft.models.generate.KVCache;
@@ -129,7 +130,7 @@ public final class LlamaModel implements CausalLM {
         q = Rotary.apply(q, nh, hd, rot, positions);
         k = Rotary.apply(k, nkv, hd, rot, positions);
         Integer window = config.slidingWindow(l);
-        Attention.Shape shape = new Attention.Shape(nh, nkv, hd, window == null ? 0 : window);
+        AttentionConfig shape = AttentionConfig.of(nh, nkv, hd).withWindow(window == null ? 0 : window);
         Var att = cache == null
                 ? Attention.causal(q, k, v, positions.batch(), positions.seqLen(), shape)
                 : Attention.cached(q, k, v, cache.keys[l], cache.values[l], positions.start(), shape);

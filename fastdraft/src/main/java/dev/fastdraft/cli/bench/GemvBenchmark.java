@@ -1,0 +1,208 @@
+package dev.fastdraft.cli.bench;
+
+import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.Command;
+import dev.fastdraft.cli.Console;
+import dev.fastdraft.cli.Option;
+import dev.fastdraft.cli.UserError;
+import dev.fastdraft.kernels.WorkerPool;
+import dev.fastdraft.kernels.convert.HalfFloats;
+import dev.fastdraft.kernels.gemv.SkinnyGemm;
+import dev.fastdraft.kernels.gemv.WeightType;
+import dev.fastdraft.models.io.Json;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code bench gemv}: the skinny GEMM of decoding (1 row) and draft verification (R rows) in GB/s of weights
+ * read, next to the memory bandwidth probe measured in the same run, and the cost of R rows against 1 row.
+ *
+ * <p>Each round measures the probe's read pass, R-row calls, 1-row calls and the triad, in turn, so slow
+ * minutes on a shared machine hit all of them alike; medians over the rounds are reported. The calls rotate
+ * over enough copies of the weights (at least {@value #COLD_BYTES_MIB} MiB in all) that none is still in the
+ * last-level cache when it comes round again, as in a model whose layers each read their own weights.
+ */
+public final class GemvBenchmark implements Command {
+    private static final int COLD_BYTES_MIB = 128;
+    private static final long WARMUP_NANOS = 2_000_000_000L;
+
+    @Override
+    public String name() {
+        return "gemv";
+    }
+
+    @Override
+    public String summary() {
+        return "skinny GEMM/GEMV (decode, draft verification): weight GB/s vs memory bandwidth in the same run";
+    }
+
+    @Override
+    public List<Option> options() {
+        return BenchCommand.withCommon(
+                Option.value("--rows", "R", "activation rows: 1 = a decode step, 2..16 = verifying draft tokens (default 1)"),
+                Option.value("--n", "N", "outputs = weight rows (default 4096)"),
+                Option.value("--k", "K", "inputs = weight columns (default 4096)"),
+                Option.value("--dtype", "TYPE", "weight type: bf16, f16 or f32 (default bf16)"),
+                Option.value("--rounds", "N", "measurement rounds; medians are reported (default 9)"),
+                Option.value("--millis", "MS", "time per measurement per round (default 200)"),
+                Option.value("--copies", "C", "weight copies to rotate over (default: enough for " + COLD_BYTES_MIB + " MiB; 1 = cache-warm)"));
+    }
+
+    @Override
+    public int run(Args args, Console console) {
+        int rows = args.integer("--rows", 1);
+        int n = args.integer("--n", 4096);
+        int k = args.integer("--k", 4096);
+        WeightType wt;
+        try {
+            wt = WeightType.parse(args.string("--dtype", "bf16"));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--dtype: " + e.getMessage());
+        }
+        int rounds = args.integer("--rounds", 9);
+        int millis = args.integer("--millis", 200);
+        int threads = args.integer("--threads", WorkerPool.defaultThreads());
+        if (rows < 1 || rows > SkinnyGemm.ROWS_PER_PASS) throw new UserError("--rows must be in 1.." + SkinnyGemm.ROWS_PER_PASS + ", got " + rows);
+        if (n < 1 || k < 1) throw new UserError("--n and --k must be >= 1, got n=" + n + " k=" + k);
+        if (rounds < 1 || millis < 1 || threads < 1) throw new UserError("--rounds, --millis and --threads must be >= 1");
+        long matrixBytes = n * wt.rowBytes(k);
+        int copies = args.has("--copies") ? args.integer("--copies")
+                : (int) Math.max(1, ((long) COLD_BYTES_MIB << 20) / matrixBytes + ((((long) COLD_BYTES_MIB << 20) % matrixBytes) == 0 ? 0 : 1));
+        if (copies < 1) throw new UserError("--copies must be >= 1, got " + copies);
+
+        try (WorkerPool pool = new WorkerPool(threads);
+             Arena arena = Arena.ofShared();
+             MemoryBandwidth probe = MemoryBandwidth.standard()) {
+            MemorySegment[] weights = new MemorySegment[copies];
+            SplittableRandom rnd = new SplittableRandom(42);
+            for (int c = 0; c < copies; c++) weights[c] = randomWeights(arena, rnd, wt, matrixBytes);
+            MemorySegment x = arena.allocate((long) rows * k * Float.BYTES, 64);
+            for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
+            MemorySegment y = arena.allocate((long) rows * n * Float.BYTES, 64);
+            Calls calls = new Calls(pool, n, k, wt, weights, x, y);
+
+            long warmEnd = System.nanoTime() + WARMUP_NANOS;
+            while (System.nanoTime() < warmEnd) {
+                calls.timePerCall(rows, 20);
+                calls.timePerCall(1, 20);
+                probe.read(pool);
+            }
+            double[] read = new double[rounds], triad = new double[rounds], nsRows = new double[rounds], nsOne = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                read[r] = probe.read(pool);
+                nsRows[r] = calls.timePerCall(rows, millis);
+                nsOne[r] = rows == 1 ? nsRows[r] : calls.timePerCall(1, millis);
+                triad[r] = probe.triad(pool);
+            }
+            double tRows = median(nsRows), tOne = median(nsOne), readGbs = median(read), triadGbs = median(triad);
+            double gbs = matrixBytes / tRows, oneGbs = matrixBytes / tOne;
+
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("bench", "gemv");
+            out.put("rows", rows);
+            out.put("n", n);
+            out.put("k", k);
+            out.put("dtype", wt.label());
+            out.put("threads", threads);
+            out.put("copies", copies);
+            out.put("rounds", rounds);
+            out.put("weight_mib", matrixBytes / 1048576.0);
+            out.put("gemv_gbs", gbs);
+            out.put("gemv_ms", tRows / 1e6);
+            out.put("probe_read_gbs", readGbs);
+            out.put("probe_triad_gbs", triadGbs);
+            out.put("ratio_vs_read", gbs / readGbs);
+            out.put("one_row_gbs", oneGbs);
+            out.put("one_row_ms", tOne / 1e6);
+            out.put("rows_cost_vs_one_row", tRows / tOne);
+            out.put("gflops", 2.0 * rows * n * k / tRows);
+            if (args.flag("--json")) {
+                console.out().println(Json.write(out));
+            } else {
+                console.out().printf("bench gemv: rows=%d n=%d k=%d %s, %d threads, %d weight cop%s of %.1f MiB rotated, median of %d rounds%n",
+                        rows, n, k, wt.label(), threads, copies, copies == 1 ? "y" : "ies", matrixBytes / 1048576.0, rounds);
+                console.out().printf("  skinny gemm      %7.1f GB/s of weights   (%.3f ms per call, %.1f GFLOP/s)%n", gbs, tRows / 1e6, 2.0 * rows * n * k / tRows);
+                console.out().printf("  probe read       %7.1f GB/s%n", readGbs);
+                console.out().printf("  probe triad      %7.1f GB/s%n", triadGbs);
+                console.out().printf("  ratio to read    %7.2f%n", gbs / readGbs);
+                if (rows > 1) {
+                    console.out().printf("  %d rows cost     %7.2f x one row   (one row: %.1f GB/s, %.3f ms)%n", rows, tRows / tOne, oneGbs, tOne / 1e6);
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** The calls being timed: one matmul per call, rotating over the weight copies. */
+    private static final class Calls {
+        private final WorkerPool pool;
+        private final int n;
+        private final int k;
+        private final WeightType wt;
+        private final MemorySegment[] weights;
+        private final MemorySegment x;
+        private final MemorySegment y;
+        private int next;
+
+        Calls(WorkerPool pool, int n, int k, WeightType wt, MemorySegment[] weights, MemorySegment x, MemorySegment y) {
+            this.pool = pool;
+            this.n = n;
+            this.k = k;
+            this.wt = wt;
+            this.weights = weights;
+            this.x = x;
+            this.y = y;
+        }
+
+        /** Nanoseconds per call over at least {@code millis} ms and one full rotation of the copies. */
+        double timePerCall(int rows, int millis) {
+            long start = System.nanoTime(), budget = millis * 1_000_000L;
+            int count = 0;
+            long now;
+            do {
+                MemorySegment w = weights[next];
+                next = (next + 1) % weights.length;
+                SkinnyGemm.matmulTransposed(pool, rows, n, k, x, 0, k, wt, w, 0, y, 0, n, false);
+                count++;
+                now = System.nanoTime();
+            } while (now - start < budget || count < weights.length);
+            return (now - start) / (double) count;
+        }
+    }
+
+    /** Weights like a trained layer's (normal, std 0.05); a random 64 KiB pattern repeated, since filling GBs element by element is slow. */
+    private static MemorySegment randomWeights(Arena arena, SplittableRandom rnd, WeightType wt, long bytes) {
+        MemorySegment w = arena.allocate(bytes, 64);
+        int patternFloats = 16 * 1024;
+        MemorySegment pattern = arena.allocate((long) patternFloats * wt.elementBytes(), 64);
+        for (int i = 0; i < patternFloats; i++) {
+            float v = (float) (gaussian(rnd) * 0.05);
+            switch (wt) {
+                case F32 -> pattern.set(HalfFloats.FLOAT_LE, 4L * i, v);
+                case BF16 -> pattern.set(HalfFloats.SHORT_LE, 2L * i, HalfFloats.floatToBf16(v));
+                case F16 -> pattern.set(HalfFloats.SHORT_LE, 2L * i, HalfFloats.floatToF16(v));
+            }
+        }
+        for (long off = 0; off < bytes; off += pattern.byteSize()) {
+            MemorySegment.copy(pattern, 0, w, off, Math.min(pattern.byteSize(), bytes - off));
+        }
+        return w;
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u = rnd.nextDouble(1e-12, 1), v = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.fastdraft.kernels.attention;
+
+import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.S;
+
+import dev.fastdraft.kernels.ops.Simd;
+import dev.fastdraft.kernels.ops.VectorMath;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The vector pieces of blocked attention. Head rows in scratch arrays are padded with zeros to a
+ * whole number of vectors ({@link #padded}), so only reads of K/V rows from segments need a tail
+ * mask.
+ */
+final class BlockMath {
+    private BlockMath() {}
+
+    static int padded(int hd) {
+        return (hd + L - 1) / L * L;
+    }
+
+    /** Mask for the last, partial vector of a head row, or null when hd is a multiple of L. */
+    static VectorMask<Float> headTail(int hd) {
+        return hd % L == 0 ? null : S.indexInRange(hd - hd % L, hd);
+    }
+
+    /** a[ao .. ao+padded(hd)) = seg[off .. off+hd) * scale, zero padded. */
+    static void loadRow(MemorySegment seg, long off, int hd, float scale, float[] a, int ao) {
+        int full = hd - hd % L;
+        for (int c = 0; c < full; c += L) Simd.load(seg, off + c).mul(scale).intoArray(a, ao + c);
+        if (full < hd) Simd.load(seg, off + full, S.indexInRange(full, hd)).mul(scale).intoArray(a, ao + full);
+    }
+
+    /** seg[off .. off+hd) = a[ao ..] * mul. */
+    static void storeRow(float[] a, int ao, float mul, MemorySegment seg, long off, int hd) {
+        int full = hd - hd % L;
+        for (int c = 0; c < full; c += L) Simd.store(FloatVector.fromArray(S, a, ao + c).mul(mul), seg, off + c);
+        if (full < hd) Simd.store(FloatVector.fromArray(S, a, ao + full).mul(mul), seg, off + full, S.indexInRange(full, hd));
+    }
+
+    /** seg[off .. off+hd) += a[ao ..]. */
+    static void addRow(float[] a, int ao, MemorySegment seg, long off, int hd) {
+        int full = hd - hd % L;
+        for (int c = 0; c < full; c += L) Simd.store(Simd.load(seg, off + c).add(FloatVector.fromArray(S, a, ao + c)), seg, off + c);
+        if (full < hd) {
+            VectorMask<Float> m = S.indexInRange(full, hd);
+            Simd.store(Simd.load(seg, off + full, m).add(FloatVector.fromArray(S, a, ao + full)), seg, off + full, m);
+        }
+    }
+
+    /**
+     * s[so + j - j0] = a[ao..] . row j for j in [j0, j1), row j at seg[base + j*ld]. Four rows at a
+     * time share the loads of a and keep four independent FMA chains.
+     */
+    static void dots(float[] a, int ao, MemorySegment seg, long base, int ld, int j0, int j1, int hd, float[] s, int so) {
+        int full = hd - hd % L;
+        VectorMask<Float> tm = headTail(hd);
+        int j = j0;
+        for (; j + 4 <= j1; j += 4) {
+            long r0 = base + (long) j * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0; c < full; c += L) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + c);
+                a0 = Simd.load(seg, r0 + c).fma(x, a0);
+                a1 = Simd.load(seg, r1 + c).fma(x, a1);
+                a2 = Simd.load(seg, r2 + c).fma(x, a2);
+                a3 = Simd.load(seg, r3 + c).fma(x, a3);
+            }
+            if (tm != null) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + full);
+                a0 = Simd.load(seg, r0 + full, tm).fma(x, a0);
+                a1 = Simd.load(seg, r1 + full, tm).fma(x, a1);
+                a2 = Simd.load(seg, r2 + full, tm).fma(x, a2);
+                a3 = Simd.load(seg, r3 + full, tm).fma(x, a3);
+            }
+            int o = so + j - j0;
+            s[o] = a0.reduceLanes(VectorOperators.ADD);
+            s[o + 1] = a1.reduceLanes(VectorOperators.ADD);
+            s[o + 2] = a2.reduceLanes(VectorOperators.ADD);
+            s[o + 3] = a3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; j < j1; j++) {
+            long r0 = base + (long) j * ld;
+            FloatVector a0 = FloatVector.zero(S);
+            for (int c = 0; c < full; c += L) a0 = Simd.load(seg, r0 + c).fma(FloatVector.fromArray(S, a, ao + c), a0);
+            if (tm != null) a0 = Simd.load(seg, r0 + full, tm).fma(FloatVector.fromArray(S, a, ao + full), a0);
+            s[so + j - j0] = a0.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /**
+     * acc[ao..ao+padded(hd)) = acc * c + sum_{j<n} w[wo+j] * row (j0+j), rows at seg[base + row*ld].
+     * Each vector column of acc stays in a register while the rows stream past.
+     */
+    static void scaleAndAccumulate(float[] acc, int ao, float c, float[] w, int wo, int n,
+                                   MemorySegment seg, long base, int ld, int j0, int hd) {
+        int full = hd - hd % L;
+        for (int col = 0; col < full; col += L) {
+            FloatVector x = FloatVector.fromArray(S, acc, ao + col).mul(c);
+            long r = base + (long) j0 * ld + col;
+            for (int j = 0; j < n; j++, r += ld) x = Simd.load(seg, r).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            x.intoArray(acc, ao + col);
+        }
+        if (full < hd) {
+            VectorMask<Float> tm = S.indexInRange(full, hd);
+            FloatVector x = FloatVector.fromArray(S, acc, ao + full).mul(c);
+            long r = base + (long) j0 * ld + full;
+            for (int j = 0; j < n; j++, r += ld) x = Simd.load(seg, r, tm).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            x.intoArray(acc, ao + full);
+        }
+    }
+
+    /** Row j of acc (stride hdPad from ao) += w[wo+j] * x[xo..], for j in [0, n); zero weights skip their row. */
+    static void addScaledRows(float[] acc, int ao, int hdPad, float[] w, int wo, int n, float[] x, int xo) {
+        for (int j = 0; j < n; j++) {
+            float wj = w[wo + j];
+            if (wj == 0f) continue;
+            FloatVector b = FloatVector.broadcast(S, wj);
+            int ro = ao + j * hdPad;
+            for (int c = 0; c < hdPad; c += L) {
+                FloatVector.fromArray(S, x, xo + c).fma(b, FloatVector.fromArray(S, acc, ro + c)).intoArray(acc, ro + c);
+            }
+        }
+    }
+
+    /** x[xo..] += sum_{j<n} w[wo+j] * seg row (j0+j), over padded(hd) lanes (padding stays 0). */
+    static void accumulateRows(float[] x, int xo, float[] w, int wo, int n, MemorySegment seg, long base, int ld, int j0, int hd) {
+        scaleAndAccumulate(x, xo, 1f, w, wo, n, seg, base, ld, j0, hd);
+    }
+
+    static float max(float[] s, int off, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) m = m.max(FloatVector.fromArray(S, s, off + i));
+        float best = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) best = Math.max(best, s[off + i]);
+        return best;
+    }
+
+    /** s[i] = exp(s[i] - shift) for i in [off, off+n); returns their sum. */
+    static float expShift(float[] s, int off, int n, float shift) {
+        FloatVector sh = FloatVector.broadcast(S, shift), sum = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, off + i).sub(sh));
+            e.intoArray(s, off + i);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = VectorMath.exp(s[off + i] - shift);
+            s[off + i] = e;
+            total += e;
+        }
+        return total;
+    }
+}

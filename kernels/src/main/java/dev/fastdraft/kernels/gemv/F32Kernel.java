@@ -1,0 +1,167 @@
+package dev.fastdraft.kernels.gemv;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * float32 weights: no decoding, the two vectors of a block are simply the first and second L elements, so
+ * the activations keep their order.
+ */
+final class F32Kernel extends SkinnyKernel {
+    private static final ValueLayout.OfFloat W_LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static FloatVector load(MemorySegment w, long off) {
+        return FloatVector.fromMemorySegment(F, w, off, LE);
+    }
+
+    /** Dot product of the tail [from, k) of a row and a weight row. */
+    private static float tail(float[] x, int xBase, MemorySegment w, long rowOff, int from, int k) {
+        float s = 0;
+        for (int i = from; i < k; i++) s += x[xBase + i] * w.get(W_LAYOUT, rowOff + 4L * i);
+        return s;
+    }
+
+    @Override
+    Activations pack(int rows, int k, MemorySegment x, long xOff, int ldx) {
+        return new Activations(packPlain(rows, k, x, xOff, ldx), rows, k, 1f, x, xOff, ldx);
+    }
+
+    @Override
+    float weight(MemorySegment w, long rowOff, int i) {
+        return w.get(W_LAYOUT, rowOff + 4L * i);
+    }
+
+    @Override
+    void rows1x4(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int xr = row * k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes, o2 = o1 + p.rowBytes, o3 = o2 + p.rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int kv = k - k % BLOCK;
+        for (int i = 0; i < kv; i += BLOCK) {
+            FloatVector xa = FloatVector.fromArray(F, x, xr + i);
+            FloatVector xb = FloatVector.fromArray(F, x, xr + i + L);
+            long bo = 4L * i;
+            FloatVector r0 = load(w, o0 + bo), s0 = load(w, o0 + bo + 4L * L);
+            a0 = r0.fma(xa, a0);
+            b0 = s0.fma(xb, b0);
+            FloatVector r1 = load(w, o1 + bo), s1 = load(w, o1 + bo + 4L * L);
+            a1 = r1.fma(xa, a1);
+            b1 = s1.fma(xb, b1);
+            FloatVector r2 = load(w, o2 + bo), s2 = load(w, o2 + bo + 4L * L);
+            a2 = r2.fma(xa, a2);
+            b2 = s2.fma(xb, b2);
+            FloatVector r3 = load(w, o3 + bo), s3 = load(w, o3 + bo + 4L * L);
+            a3 = r3.fma(xa, a3);
+            b3 = s3.fma(xb, b3);
+        }
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
+        p.put(row, j + 1, a1.add(b1).reduceLanes(ADD) + tail(x, xr, w, o1, kv, k));
+        p.put(row, j + 2, a2.add(b2).reduceLanes(ADD) + tail(x, xr, w, o2, kv, k));
+        p.put(row, j + 3, a3.add(b3).reduceLanes(ADD) + tail(x, xr, w, o3, kv, k));
+    }
+
+    @Override
+    void rows1x1(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int xr = row * k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0;
+        int kv = k - k % BLOCK;
+        for (int i = 0; i < kv; i += BLOCK) {
+            FloatVector r0 = load(w, o0 + 4L * i), s0 = load(w, o0 + 4L * i + 4L * L);
+            a0 = r0.fma(FloatVector.fromArray(F, x, xr + i), a0);
+            b0 = s0.fma(FloatVector.fromArray(F, x, xr + i + L), b0);
+        }
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
+    }
+
+    @Override
+    void rows2x2(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int x0 = row * k, x1 = x0 + k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00;
+        int kv = k - k % BLOCK;
+        for (int i = 0; i < kv; i += BLOCK) {
+            long bo = 4L * i;
+            FloatVector r0 = load(w, o0 + bo), s0 = load(w, o0 + bo + 4L * L);
+            FloatVector r1 = load(w, o1 + bo), s1 = load(w, o1 + bo + 4L * L);
+            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
+            a00 = r0.fma(xv, a00);
+            a01 = r1.fma(xv, a01);
+            xv = FloatVector.fromArray(F, x, x1 + i);
+            a10 = r0.fma(xv, a10);
+            a11 = r1.fma(xv, a11);
+            xv = FloatVector.fromArray(F, x, x0 + i + L);
+            b00 = s0.fma(xv, b00);
+            b01 = s1.fma(xv, b01);
+            xv = FloatVector.fromArray(F, x, x1 + i + L);
+            b10 = s0.fma(xv, b10);
+            b11 = s1.fma(xv, b11);
+        }
+        p.put(row, j, a00.add(b00).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row, j + 1, a01.add(b01).reduceLanes(ADD) + tail(x, x0, w, o1, kv, k));
+        p.put(row + 1, j, a10.add(b10).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 1, j + 1, a11.add(b11).reduceLanes(ADD) + tail(x, x1, w, o1, kv, k));
+    }
+
+    @Override
+    void rows4x2(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int x0 = row * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int kv = k - k % BLOCK;
+        for (int i = 0; i < kv; i += BLOCK) {
+            long bo = 4L * i;
+            FloatVector r0 = load(w, o0 + bo), s0 = load(w, o0 + bo + 4L * L);
+            FloatVector r1 = load(w, o1 + bo), s1 = load(w, o1 + bo + 4L * L);
+            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
+            c00 = r0.fma(xv, c00);
+            c01 = r1.fma(xv, c01);
+            xv = FloatVector.fromArray(F, x, x1 + i);
+            c10 = r0.fma(xv, c10);
+            c11 = r1.fma(xv, c11);
+            xv = FloatVector.fromArray(F, x, x2 + i);
+            c20 = r0.fma(xv, c20);
+            c21 = r1.fma(xv, c21);
+            xv = FloatVector.fromArray(F, x, x3 + i);
+            c30 = r0.fma(xv, c30);
+            c31 = r1.fma(xv, c31);
+            xv = FloatVector.fromArray(F, x, x0 + i + L);
+            c00 = s0.fma(xv, c00);
+            c01 = s1.fma(xv, c01);
+            xv = FloatVector.fromArray(F, x, x1 + i + L);
+            c10 = s0.fma(xv, c10);
+            c11 = s1.fma(xv, c11);
+            xv = FloatVector.fromArray(F, x, x2 + i + L);
+            c20 = s0.fma(xv, c20);
+            c21 = s1.fma(xv, c21);
+            xv = FloatVector.fromArray(F, x, x3 + i + L);
+            c30 = s0.fma(xv, c30);
+            c31 = s1.fma(xv, c31);
+        }
+        p.put(row, j, c00.reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row, j + 1, c01.reduceLanes(ADD) + tail(x, x0, w, o1, kv, k));
+        p.put(row + 1, j, c10.reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 1, j + 1, c11.reduceLanes(ADD) + tail(x, x1, w, o1, kv, k));
+        p.put(row + 2, j, c20.reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+        p.put(row + 2, j + 1, c21.reduceLanes(ADD) + tail(x, x2, w, o1, kv, k));
+        p.put(row + 3, j, c30.reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
+        p.put(row + 3, j + 1, c31.reduceLanes(ADD) + tail(x, x3, w, o1, kv, k));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.fastdraft.kernels.gemv;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The inner loops of {@link SkinnyGemm} for one weight format.
+ *
+ * <p>Every format consumes a row in blocks of {@link #BLOCK} = two float vectors of elements, so a weight
+ * row yields two float vectors per step and two independent FMA chains per accumulator pair. The activations
+ * are repacked once per call ({@link #pack}) into whatever order makes the weight decoding cheapest: the
+ * 16-bit formats read one int vector holding 2 * L halves and split it into the even and odd elements with a
+ * shift or a mask, so their activations are stored de-interleaved (even elements, then odd) per block.
+ *
+ * <p>Register blocking: each method keeps an accumulator per (row, output) pair and decodes each weight
+ * vector once for all its rows. {@link #tile} covers up to 16 rows and {@link #TILE} outputs by groups of
+ * 4, 2 and 1 rows; the tile's weight rows are still in L1/L2 when the second and later row groups read
+ * them, so memory sees each weight once. With 16 vector registers (AVX2) the shapes are 1x4 (8 accumulators:
+ * even and odd chains kept apart, so FMA latency is covered), 2x2 (8 accumulators) and 4x2 (8 accumulators
+ * plus 2 decoded weights and 1 activation in flight).
+ *
+ * <p>Implementations keep each hot loop inside one class so that it is monomorphic; the virtual calls here
+ * happen once per row group and tile, never per element.
+ */
+abstract class SkinnyKernel {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
+    static final int L = F.length();
+    /** Elements consumed per inner-loop step. */
+    static final int BLOCK = 2 * L;
+    /** Outputs per tile: the unit of work handed to threads and the set of weight rows reused by all row groups. */
+    static final int TILE = 4;
+
+    static final ValueLayout.OfFloat X_LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    /**
+     * Activations of up to 16 rows, rearranged for a kernel: row r starts at {@code r * k} in {@code data}.
+     * Dot products come out multiplied by {@code 1 / resultScale}; the original rows stay reachable for the
+     * exact fallback path.
+     */
+    record Activations(float[] data, int rows, int k, float resultScale, MemorySegment x, long xOff, int ldx) {
+        float original(int row, int i) {
+            return x.getAtIndex(X_LAYOUT, xOff + (long) row * ldx + i);
+        }
+    }
+
+    /** One call's operands, as the row-group methods need them. */
+    static final class Pass {
+        final Activations a;
+        final MemorySegment w;
+        final long wOff;
+        final long rowBytes;
+        final MemorySegment y;
+        final long yOff;
+        final int ldy;
+        final boolean accumulate;
+
+        Pass(Activations a, MemorySegment w, long wOff, long rowBytes, MemorySegment y, long yOff, int ldy, boolean accumulate) {
+            this.a = a;
+            this.w = w;
+            this.wOff = wOff;
+            this.rowBytes = rowBytes;
+            this.y = y;
+            this.yOff = yOff;
+            this.ldy = ldy;
+            this.accumulate = accumulate;
+        }
+
+        long rowOffset(int j) {
+            return wOff + j * rowBytes;
+        }
+
+        /** Stores a dot product computed on the packed activations. */
+        void put(int row, int j, float packedDot) {
+            putExact(row, j, packedDot * a.resultScale());
+        }
+
+        void putExact(int row, int j, float value) {
+            long at = yOff + (long) row * ldy + j;
+            y.setAtIndex(X_LAYOUT, at, accumulate ? y.getAtIndex(X_LAYOUT, at) + value : value);
+        }
+    }
+
+    /** Copies rows of x (row r at element {@code xOff + r * ldx}) into this kernel's layout. */
+    abstract Activations pack(int rows, int k, MemorySegment x, long xOff, int ldx);
+
+    /** Rows {@code row}, outputs j..j+3. */
+    abstract void rows1x4(Pass p, int row, int j);
+
+    /** Row {@code row}, output j. */
+    abstract void rows1x1(Pass p, int row, int j);
+
+    /** Rows row..row+1, outputs j..j+1. */
+    abstract void rows2x2(Pass p, int row, int j);
+
+    /** Rows row..row+3, outputs j..j+1. */
+    abstract void rows4x2(Pass p, int row, int j);
+
+    /** The exact value of element i of the weight row that starts at byte {@code rowOff}. */
+    abstract float weight(MemorySegment w, long rowOff, int i);
+
+    /** All rows of {@code p} for outputs [j0, j1), at most {@link #TILE} of them. */
+    final void tile(Pass p, int j0, int j1) {
+        int rows = p.a.rows();
+        if (j1 - j0 == TILE) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                rows4x2(p, r, j0);
+                rows4x2(p, r, j0 + 2);
+            }
+            if (r + 2 <= rows) {
+                rows2x2(p, r, j0);
+                rows2x2(p, r, j0 + 2);
+                r += 2;
+            }
+            if (r < rows) rows1x4(p, r, j0);
+        } else {
+            for (int j = j0; j < j1; j++) {
+                for (int r = 0; r < rows; r++) rows1x1(p, r, j);
+            }
+        }
+    }
+
+    /**
+     * Recomputes a group of outputs from the original activations and exact weight values: the slow path for
+     * weights the fast decoding cannot represent (f16 infinities and NaNs), whose results are inf or NaN anyway.
+     */
+    final void exact(Pass p, int row0, int rows, int j0, int outs) {
+        int k = p.a.k();
+        for (int r = row0; r < row0 + rows; r++) {
+            for (int j = j0; j < j0 + outs; j++) {
+                long off = p.rowOffset(j);
+                float s = 0;
+                for (int i = 0; i < k; i++) s += p.a.original(r, i) * weight(p.w, off, i);
+                p.putExact(r, j, s);
+            }
+        }
+    }
+
+    /** The plain layout: rows copied as they are, times {@code scale}. */
+    static float[] packPlain(int rows, int k, MemorySegment x, long xOff, int ldx) {
+        float[] data = new float[rows * k];
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(x, X_LAYOUT, (xOff + (long) r * ldx) * Float.BYTES, data, r * k, k);
+        }
+        return data;
+    }
+
+    /**
+     * The de-interleaved layout of the 16-bit formats: within each full block of {@link #BLOCK} elements the
+     * even elements come first, then the odd ones; the tail past the last full block stays in order.
+     */
+    static float[] packDeinterleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float scale) {
+        float[] data = packPlain(rows, k, x, xOff, ldx);
+        float[] block = new float[BLOCK];
+        int full = k - k % BLOCK;
+        for (int r = 0; r < rows; r++) {
+            int base = r * k;
+            for (int b = 0; b < full; b += BLOCK) {
+                System.arraycopy(data, base + b, block, 0, BLOCK);
+                for (int t = 0; t < L; t++) {
+                    data[base + b + t] = block[2 * t] * scale;
+                    data[base + b + L + t] = block[2 * t + 1] * scale;
+                }
+            }
+            if (scale != 1f) {
+                for (int i = base + full; i < base + k; i++) data[i] *= scale;
+            }
+        }
+        return data;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.fastdraft.kernels.ops;
+
+import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.load;
+import static dev.fastdraft.kernels.ops.Simd.store;
+import static dev.fastdraft.kernels.ops.Simd.tail;
+
+import dev.fastdraft.kernels.WorkerPool;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Rotary position embedding in Hugging Face's rotate-half layout, in place on rows of
+ * {@code nHeads * headDim} floats (q or k projections). In each head, with h = rotaryDim/2, the pairs
+ * (x[i], x[i+h]) for i < h turn by the angle of (position, i):
+ * <pre>
+ *   x[i]   <- x[i]   * cos - x[i+h] * sin
+ *   x[i+h] <- x[i+h] * cos + x[i]   * sin
+ * </pre>
+ * and x[rotaryDim..headDim) pass through (partial rotary). The products and the sum are rounded as
+ * in HF's {@code q * cos + rotate_half(q) * sin}, so results match it bit for bit given the same tables.
+ * The backward pass is the transpose: the same rotation by the negative angle (with the same scale).
+ */
+public final class Rope {
+    private Rope() {}
+
+    /** Rotates row t by position {@code positions[posOff + t]}. */
+    public static void forward(WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
+                               MemorySegment x, long xOff, int ldx, int[] positions, int posOff, RopeTable table) {
+        apply("rope", pool, rows, nHeads, headDim, rotaryDim, x, xOff, ldx, positions, posOff, 0, table, false);
+    }
+
+    /** Rotates row t by position {@code startPos + t}. */
+    public static void forward(WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
+                               MemorySegment x, long xOff, int ldx, int startPos, RopeTable table) {
+        apply("rope", pool, rows, nHeads, headDim, rotaryDim, x, xOff, ldx, null, 0, startPos, table, false);
+    }
+
+    /** Gradient through {@link #forward(WorkerPool, int, int, int, int, MemorySegment, long, int, int[], int, RopeTable)}, in place on dy. */
+    public static void backward(WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
+                                MemorySegment dy, long dyOff, int lddy, int[] positions, int posOff, RopeTable table) {
+        apply("ropeBackward", pool, rows, nHeads, headDim, rotaryDim, dy, dyOff, lddy, positions, posOff, 0, table, true);
+    }
+
+    /** Gradient through {@link #forward(WorkerPool, int, int, int, int, MemorySegment, long, int, int, RopeTable)}, in place on dy. */
+    public static void backward(WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
+                                MemorySegment dy, long dyOff, int lddy, int startPos, RopeTable table) {
+        apply("ropeBackward", pool, rows, nHeads, headDim, rotaryDim, dy, dyOff, lddy, null, 0, startPos, table, true);
+    }
+
+    private static void apply(String op, WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
+                              MemorySegment x, long xOff, int ldx, int[] positions, int posOff, int startPos,
+                              RopeTable table, boolean inverse) {
+        OpChecks.require(table != null, op, "table is null");
+        OpChecks.require(nHeads >= 1 && headDim >= 1, op, "need nHeads >= 1 and headDim >= 1, got " + nHeads + " x " + headDim);
+        OpChecks.require(rotaryDim >= 2 && rotaryDim % 2 == 0 && rotaryDim <= headDim, op,
+                "rotaryDim must be even, >= 2 and <= headDim " + headDim + ", got " + rotaryDim);
+        OpChecks.require(table.halfDim() == rotaryDim / 2, op,
+                "table has " + table.halfDim() + " frequencies but rotaryDim " + rotaryDim + " needs " + rotaryDim / 2);
+        OpChecks.rows(op, "x", x, xOff, rows, Math.multiplyExact(nHeads, headDim), ldx);
+        if (positions != null) {
+            OpChecks.ints(op, "positions", positions, posOff, rows);
+            for (int t = 0; t < rows; t++) checkPosition(op, positions[posOff + t], t, table);
+        } else if (rows > 0) {
+            checkPosition(op, startPos, 0, table);
+            checkPosition(op, (long) startPos + rows - 1, rows - 1, table);
+        }
+        int half = rotaryDim / 2;
+        RowParallel.run(pool, rows, nHeads * rotaryDim, 2, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int p = positions != null ? positions[posOff + t] : startPos + t;
+                long tab = (long) p * half;
+                long row = xOff + (long) t * ldx;
+                for (int h = 0; h < nHeads; h++) rotate(x, row + (long) h * headDim, half, table, tab, inverse);
+            }
+        });
+    }
+
+    private static void checkPosition(String op, long p, int row, RopeTable table) {
+        if (p < 0 || p >= table.maxPositions()) {
+            throw new IndexOutOfBoundsException(op + ": position " + p + " of row " + row
+                    + " is outside the table's [0, " + table.maxPositions() + ")");
+        }
+    }
+
+    private static void rotate(MemorySegment x, long base, int half, RopeTable table, long tab, boolean inverse) {
+        MemorySegment cos = table.cos(), sin = table.sin();
+        int i = 0;
+        for (int up = Simd.S.loopBound(half); i < up; i += L) {
+            FloatVector a = load(x, base + i), b = load(x, base + half + i);
+            FloatVector c = load(cos, tab + i), s = load(sin, tab + i);
+            if (inverse) s = s.neg();
+            store(a.mul(c).sub(b.mul(s)), x, base + i);
+            store(b.mul(c).add(a.mul(s)), x, base + half + i);
+        }
+        if (i < half) {
+            VectorMask<Float> m = tail(i, half);
+            FloatVector a = load(x, base + i, m), b = load(x, base + half + i, m);
+            FloatVector c = load(cos, tab + i, m), s = load(sin, tab + i, m);
+            if (inverse) s = s.neg();
+            store(a.mul(c).sub(b.mul(s)), x, base + i, m);
+            store(b.mul(c).add(a.mul(s)), x, base + half + i, m);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.fastdraft.kernels.ops;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector shape every kernel uses and element-offset loads/stores on float segments.
+ * Offsets here are in floats, not bytes, to match the kernels' public conventions.
+ */
+public final class Simd {
+    /** The widest shape this CPU runs natively; never hard-code 512 bits. */
+    public static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    public static final int L = S.length();
+    /** Scalar access that tolerates segments over byte[] (whose alignment is 1). */
+    public static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private Simd() {}
+
+    public static FloatVector load(MemorySegment seg, long elem) {
+        return FloatVector.fromMemorySegment(S, seg, elem * Float.BYTES, NATIVE);
+    }
+
+    /** Lanes outside {@code m} read as 0 and are never touched, so a tail may end at the segment end. */
+    public static FloatVector load(MemorySegment seg, long elem, VectorMask<Float> m) {
+        return FloatVector.fromMemorySegment(S, seg, elem * Float.BYTES, NATIVE, m);
+    }
+
+    public static void store(FloatVector v, MemorySegment seg, long elem) {
+        v.intoMemorySegment(seg, elem * Float.BYTES, NATIVE);
+    }
+
+    public static void store(FloatVector v, MemorySegment seg, long elem, VectorMask<Float> m) {
+        v.intoMemorySegment(seg, elem * Float.BYTES, NATIVE, m);
+    }
+
+    /** Mask of the lanes i..min(i+L, end)-1. */
+    public static VectorMask<Float> tail(int i, int end) {
+        return S.indexInRange(i, end);
+    }
+
+    public static float get(MemorySegment seg, long elem) {
+        return seg.getAtIndex(F32, elem);
+    }
+
+    public static void set(MemorySegment seg, long elem, float v) {
+        seg.setAtIndex(F32, elem, v);
+    }
+
+    public static float sumLanes(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
+}

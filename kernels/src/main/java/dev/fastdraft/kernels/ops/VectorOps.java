@@ -1,0 +1,207 @@
+package dev.fastdraft.kernels.ops;
+
+import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.load;
+import static dev.fastdraft.kernels.ops.Simd.store;
+import static dev.fastdraft.kernels.ops.Simd.tail;
+
+import dev.fastdraft.kernels.WorkerPool;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Element-wise arithmetic and reductions on float rows.
+ *
+ * <p>Element-wise ops take {@code rows} rows of {@code n} floats with their own row strides, so
+ * they work on column slices of wider matrices; the output may be the same rows as an input
+ * (in place) but must not partially overlap one. A {@code null} pool runs on the calling thread.
+ *
+ * <p>Reductions ({@link #sum}, {@link #dot}, {@link #sumSquares}) keep four vector accumulators
+ * (4 x 16 independent float partial sums on AVX-512) inside blocks of {@value #BLOCK} elements and
+ * add the block totals in double. Each float partial then sums only BLOCK/(4L) terms, so the error is
+ * about (BLOCK/(4L) + log2(4L)) ulp of the sum of magnitudes however long the row, instead of
+ * growing with n as a plain float loop does.
+ */
+public final class VectorOps {
+    static final int BLOCK = 1024;
+    private static final FloatVector ZERO = FloatVector.zero(Simd.S);
+
+    private VectorOps() {}
+
+    /** out = a + b. */
+    public static void add(WorkerPool pool, int rows, int n, MemorySegment a, long aOff, int lda,
+                           MemorySegment b, long bOff, int ldb, MemorySegment out, long outOff, int ldo) {
+        binary("add", true, pool, rows, n, a, aOff, lda, b, bOff, ldb, out, outOff, ldo);
+    }
+
+    /** out = a * b (element-wise). */
+    public static void mul(WorkerPool pool, int rows, int n, MemorySegment a, long aOff, int lda,
+                           MemorySegment b, long bOff, int ldb, MemorySegment out, long outOff, int ldo) {
+        binary("mul", false, pool, rows, n, a, aOff, lda, b, bOff, ldb, out, outOff, ldo);
+    }
+
+    /** out = alpha * x. */
+    public static void scale(WorkerPool pool, int rows, int n, float alpha, MemorySegment x, long xOff, int ldx,
+                             MemorySegment out, long outOff, int ldo) {
+        OpChecks.rows("scale", "x", x, xOff, rows, n, ldx);
+        OpChecks.rows("scale", "out", out, outOff, rows, n, ldo);
+        RowParallel.run(pool, rows, n, 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                long xo = xOff + (long) r * ldx, oo = outOff + (long) r * ldo;
+                int i = 0;
+                for (int up = Simd.S.loopBound(n); i < up; i += L) store(load(x, xo + i).mul(alpha), out, oo + i);
+                if (i < n) {
+                    VectorMask<Float> m = tail(i, n);
+                    store(load(x, xo + i, m).mul(alpha), out, oo + i, m);
+                }
+            }
+        });
+    }
+
+    /** y += alpha * x (BLAS axpy). */
+    public static void axpy(WorkerPool pool, int rows, int n, float alpha, MemorySegment x, long xOff, int ldx,
+                            MemorySegment y, long yOff, int ldy) {
+        OpChecks.rows("axpy", "x", x, xOff, rows, n, ldx);
+        OpChecks.rows("axpy", "y", y, yOff, rows, n, ldy);
+        RowParallel.run(pool, rows, n, 1, (from, to) -> {
+            FloatVector va = FloatVector.broadcast(Simd.S, alpha);
+            for (int r = from; r < to; r++) {
+                long xo = xOff + (long) r * ldx, yo = yOff + (long) r * ldy;
+                int i = 0;
+                for (int up = Simd.S.loopBound(n); i < up; i += L) {
+                    store(load(x, xo + i).fma(va, load(y, yo + i)), y, yo + i);
+                }
+                if (i < n) {
+                    VectorMask<Float> m = tail(i, n);
+                    store(load(x, xo + i, m).fma(va, load(y, yo + i, m)), y, yo + i, m);
+                }
+            }
+        });
+    }
+
+    /** dst = src, row by row (overlapping rows are copied as if through a temporary). */
+    public static void copy(WorkerPool pool, int rows, int n, MemorySegment src, long srcOff, int lds,
+                            MemorySegment dst, long dstOff, int ldd) {
+        OpChecks.rows("copy", "src", src, srcOff, rows, n, lds);
+        OpChecks.rows("copy", "dst", dst, dstOff, rows, n, ldd);
+        if (n == 0) return;
+        if (rows > 1 && lds == n && ldd == n) {
+            MemorySegment.copy(src, srcOff * Float.BYTES, dst, dstOff * Float.BYTES, (long) rows * n * Float.BYTES);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(src, (srcOff + (long) r * lds) * Float.BYTES, dst, (dstOff + (long) r * ldd) * Float.BYTES,
+                    (long) n * Float.BYTES);
+        }
+    }
+
+    /** Sum of x[off .. off+n); 0 for n = 0. */
+    public static double sum(int n, MemorySegment x, long off) {
+        OpChecks.vector("sum", "x", x, off, n);
+        return sumRow(x, off, n);
+    }
+
+    /** Largest element; -inf for n = 0; NaN if any element is NaN. */
+    public static float max(int n, MemorySegment x, long off) {
+        OpChecks.vector("max", "x", x, off, n);
+        return maxRow(x, off, n);
+    }
+
+    /** Sum of x[i] * y[i]. */
+    public static double dot(int n, MemorySegment x, long xOff, MemorySegment y, long yOff) {
+        OpChecks.vector("dot", "x", x, xOff, n);
+        OpChecks.vector("dot", "y", y, yOff, n);
+        return dotRow(x, xOff, y, yOff, n);
+    }
+
+    /** Sum of x[i]^2. */
+    public static double sumSquares(int n, MemorySegment x, long off) {
+        OpChecks.vector("sumSquares", "x", x, off, n);
+        return dotRow(x, off, x, off, n);
+    }
+
+    private static void binary(String op, boolean isAdd, WorkerPool pool, int rows, int n,
+                               MemorySegment a, long aOff, int lda, MemorySegment b, long bOff, int ldb,
+                               MemorySegment out, long outOff, int ldo) {
+        OpChecks.rows(op, "a", a, aOff, rows, n, lda);
+        OpChecks.rows(op, "b", b, bOff, rows, n, ldb);
+        OpChecks.rows(op, "out", out, outOff, rows, n, ldo);
+        RowParallel.run(pool, rows, n, 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                long ao = aOff + (long) r * lda, bo = bOff + (long) r * ldb, oo = outOff + (long) r * ldo;
+                int i = 0;
+                for (int up = Simd.S.loopBound(n); i < up; i += L) {
+                    FloatVector va = load(a, ao + i), vb = load(b, bo + i);
+                    store(isAdd ? va.add(vb) : va.mul(vb), out, oo + i);
+                }
+                if (i < n) {
+                    VectorMask<Float> m = tail(i, n);
+                    FloatVector va = load(a, ao + i, m), vb = load(b, bo + i, m);
+                    store(isAdd ? va.add(vb) : va.mul(vb), out, oo + i, m);
+                }
+            }
+        });
+    }
+
+    // ---- unchecked row reductions, shared with the other kernels ----
+
+    static double sumRow(MemorySegment x, long off, int n) {
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int end = Math.min(n, i + BLOCK);
+            FloatVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+            for (; i + 4 * L <= end; i += 4 * L) {
+                a0 = a0.add(load(x, off + i));
+                a1 = a1.add(load(x, off + i + L));
+                a2 = a2.add(load(x, off + i + 2 * L));
+                a3 = a3.add(load(x, off + i + 3 * L));
+            }
+            for (; i + L <= end; i += L) a0 = a0.add(load(x, off + i));
+            if (i < end) {
+                a1 = a1.add(load(x, off + i, tail(i, end)));
+                i = end;
+            }
+            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    static double dotRow(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int end = Math.min(n, i + BLOCK);
+            FloatVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+            for (; i + 4 * L <= end; i += 4 * L) {
+                a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
+                a1 = load(x, xOff + i + L).fma(load(y, yOff + i + L), a1);
+                a2 = load(x, xOff + i + 2 * L).fma(load(y, yOff + i + 2 * L), a2);
+                a3 = load(x, xOff + i + 3 * L).fma(load(y, yOff + i + 3 * L), a3);
+            }
+            for (; i + L <= end; i += L) a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
+            if (i < end) {
+                VectorMask<Float> m = tail(i, end);
+                a1 = load(x, xOff + i, m).fma(load(y, yOff + i, m), a1);
+                i = end;
+            }
+            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    static float maxRow(MemorySegment x, long off, int n) {
+        FloatVector m0 = FloatVector.broadcast(Simd.S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            m0 = m0.max(load(x, off + i));
+            m1 = m1.max(load(x, off + i + L));
+        }
+        for (; i + L <= n; i += L) m0 = m0.max(load(x, off + i));
+        float best = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        if (i < n) best = Math.max(best, load(x, off + i, tail(i, n)).reduceLanes(VectorOperators.MAX, tail(i, n)));
+        return best;
+    }
+}
