@@ -8,6 +8,6 @@ final class Benchmarks {
     private Benchmarks() {}
 
     static List<Command> all() {
-        return List.of(new MatmulBenchmark(), new GemvBenchmark(), new TokenizerBenchmark());
+        return List.of(new MatmulBenchmark(), new GemvBenchmark(), new TokenizerBenchmark(), new DecodeBenchmark());
     }
 }

@@ -69,6 +69,25 @@ public final class LlamaLoader {
         return new LlamaModel(config, w);
     }
 
+    /**
+     * A model with random weights stored as {@code dtype} in off-heap memory, for benchmarks of real shapes
+     * without a checkpoint on disk. Values are uniform in ±std·√3 from a fast per-tensor generator.
+     */
+    public static LlamaModel randomInference(ModelConfig config, DType dtype, long seed, double std) {
+        Arena arena = Arena.ofAuto();
+        Map<String, Var> w = new LinkedHashMap<>();
+        long salt = seed;
+        for (Map.Entry<String, int[]> e : WeightNames.expected(config).entrySet()) {
+            int[] shape = e.getValue();
+            boolean vector = shape.length == 1;
+            Tensor t = Tensor.allocate(arena, vector ? DType.F32 : dtype, shape);
+            if (e.getKey().endsWith("norm.weight")) t.fill(1f);
+            else RandomFill.uniform(t, ++salt, (float) (std * Math.sqrt(3)));
+            w.put(e.getKey(), Var.constant(t));
+        }
+        return new LlamaModel(config, w);
+    }
+
     /** Writes config.json and model.safetensors (weights converted to {@code dtype}) into {@code dir}. */
     public static void save(LlamaModel model, Path dir, DType dtype) throws IOException {
         Files.createDirectories(dir);

@@ -1,0 +1,148 @@
+package dev.fastdraft.cli.bench;
+
+import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.Command;
+import dev.fastdraft.cli.Console;
+import dev.fastdraft.cli.Option;
+import dev.fastdraft.cli.UserError;
+import dev.fastdraft.engine.DType;
+import dev.fastdraft.kernels.WorkerPool;
+import dev.fastdraft.models.config.Architecture;
+import dev.fastdraft.models.config.ModelConfig;
+import dev.fastdraft.models.generate.KVCache;
+import dev.fastdraft.models.io.Json;
+import dev.fastdraft.models.llama.LlamaLoader;
+import dev.fastdraft.models.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bench decode}: tokens/s of one-token decode steps for a Llama-3.2-1B-shaped model with random
+ * weights, as a fraction of the memory bandwidth measured in the same run (decode reads every weight
+ * once per token), and the cost of verifying k tokens in one pass relative to one decode step.
+ */
+public final class DecodeBenchmark implements Command {
+    @Override
+    public String name() {
+        return "decode";
+    }
+
+    @Override
+    public String summary() {
+        return "decode tokens/s of a Llama-3.2-1B-shaped model vs memory bandwidth, and the cost of verifying k tokens";
+    }
+
+    @Override
+    public List<Option> options() {
+        return BenchCommand.withCommon(
+                Option.value("--dtype", "D", "weight dtype: bf16 | f16 | f32 (default bf16)"),
+                Option.value("--hidden", "H", "hidden size (default 2048)"),
+                Option.value("--layers", "L", "layers (default 16)"),
+                Option.value("--heads", "N", "attention heads (default 32)"),
+                Option.value("--kv-heads", "N", "key/value heads (default 8)"),
+                Option.value("--intermediate", "N", "MLP size (default 8192)"),
+                Option.value("--vocab", "V", "vocabulary (default 128256, tied embeddings)"),
+                Option.value("--context", "N", "tokens already in the cache when timing (default 64)"),
+                Option.value("--steps", "N", "timed decode steps (default 32)"),
+                Option.value("--verify", "K,..", "verification widths to time (default 4,8)"));
+    }
+
+    @Override
+    public int run(Args a, Console console) {
+        if (a.has("--threads")) System.setProperty("fastdraft.threads", a.string("--threads"));
+        DType dtype = switch (a.string("--dtype", "bf16")) {
+            case "bf16" -> DType.BF16;
+            case "f16" -> DType.F16;
+            case "f32" -> DType.F32;
+            default -> throw new UserError("--dtype must be bf16, f16 or f32");
+        };
+        ModelConfig cfg = ModelConfig.builder(Architecture.LLAMA).vocabSize(a.integer("--vocab", 128256)).hiddenSize(a.integer("--hidden", 2048))
+                .intermediateSize(a.integer("--intermediate", 8192)).numLayers(a.integer("--layers", 16)).numHeads(a.integer("--heads", 32))
+                .numKvHeads(a.integer("--kv-heads", 8)).maxPositionEmbeddings(4096).tieWordEmbeddings(true).eosTokenIds(0).build();
+        int context = a.integer("--context", 64), steps = a.integer("--steps", 32);
+        int[] verify = a.has("--verify") ? a.intList("--verify") : new int[] {4, 8};
+        boolean json = a.flag("--json");
+        WorkerPool pool = WorkerPool.common();
+
+        console.err().println("building a random " + dtype + " model: " + cfg.numLayers() + " layers, hidden " + cfg.hiddenSize() + ", vocab " + cfg.vocabSize() + " ...");
+        LlamaModel model = LlamaLoader.randomInference(cfg, dtype, 1, 0.02);
+        long weightBytes = 0;
+        for (var v : model.weights().values()) weightBytes += v.value().byteSize();
+
+        int[] prompt = new int[context];
+        for (int i = 0; i < context; i++) prompt[i] = (i * 7919) % cfg.vocabSize();
+        int maxK = Arrays.stream(verify).max().orElse(1);
+        KVCache cache = model.newCache(context + steps + maxK + 8);
+        long p0 = System.nanoTime();
+        model.forward(prompt, cache, 1);
+        double prefillTps = context / ((System.nanoTime() - p0) / 1e9);
+
+        // warm-up, then time single-token steps
+        for (int i = 0; i < 3; i++) { model.forward(new int[] {i + 1}, cache, 1); cache.truncate(context); }
+        double[] stepMs = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            long t0 = System.nanoTime();
+            model.forward(new int[] {(i * 31 + 5) % cfg.vocabSize()}, cache, 1);
+            stepMs[i] = (System.nanoTime() - t0) / 1e6;
+            cache.truncate(context);
+        }
+        double medianStep = median(stepMs);
+        double tokensPerSecond = 1000 / medianStep;
+        double gbps = weightBytes * tokensPerSecond / 1e9;
+
+        Map<Integer, Double> verifyCost = new LinkedHashMap<>();
+        for (int k : verify) {
+            int[] ids = new int[k];
+            for (int i = 0; i < k; i++) ids[i] = (i * 13 + 3) % cfg.vocabSize();
+            double[] ms = new double[Math.max(5, steps / 4)];
+            for (int r = 0; r < ms.length; r++) {
+                long t0 = System.nanoTime();
+                model.forward(ids, cache, k);
+                ms[r] = (System.nanoTime() - t0) / 1e6;
+                cache.truncate(context);
+            }
+            verifyCost.put(k, median(ms) / medianStep);
+        }
+
+        double read, triad;
+        try (MemoryBandwidth bw = MemoryBandwidth.standard()) {
+            bw.read(pool);
+            read = bw.read(pool);
+            triad = bw.triad(pool);
+        }
+        double peer = Math.max(read, triad);
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("dtype", dtype.name().toLowerCase(Locale.ROOT));
+            o.put("threads", pool.threads());
+            o.put("weight_bytes", weightBytes);
+            o.put("prefill_tokens_per_s", prefillTps);
+            o.put("decode_tokens_per_s", tokensPerSecond);
+            o.put("decode_weight_gbps", gbps);
+            o.put("bandwidth_read_gbps", read);
+            o.put("bandwidth_triad_gbps", triad);
+            o.put("fraction_of_bandwidth", gbps / peer);
+            Map<String, Object> v = new LinkedHashMap<>();
+            verifyCost.forEach((k, c) -> v.put(Integer.toString(k), c));
+            o.put("verify_cost_vs_one_step", v);
+            console.out().println(Json.write(o));
+        } else {
+            console.out().printf(Locale.ROOT, "weights %.2f GB (%s), %d threads%n", weightBytes / 1e9, dtype, pool.threads());
+            console.out().printf(Locale.ROOT, "prefill of %d tokens: %.1f tok/s%n", context, prefillTps);
+            console.out().printf(Locale.ROOT, "decode: %.2f tok/s = %.1f GB/s of weights; memory bandwidth here: read %.1f GB/s, triad %.1f GB/s -> %.0f%% of the best%n",
+                    tokensPerSecond, gbps, read, triad, 100 * gbps / peer);
+            verifyCost.forEach((k, c) -> console.out().printf(Locale.ROOT, "verify %d tokens in one pass: %.2fx one decode step%n", k, c));
+        }
+        return 0;
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}

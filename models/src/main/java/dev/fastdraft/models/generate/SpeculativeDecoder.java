@@ -1,0 +1,164 @@
+package dev.fastdraft.models.generate;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
+
+/**
+ * Speculative decoding (Leviathan et al. 2023; Chen et al. 2023): the draft proposes k tokens one by
+ * one, the target scores all k+1 positions in ONE forward pass over its KV cache, and both caches are
+ * rolled back past the first rejected token.
+ *
+ * <p>Greedy mode accepts a draft token when it equals the target's argmax, so the output is exactly the
+ * target's greedy output. Sampling mode accepts token x with probability min(1, p(x)/q(x)) and on
+ * rejection resamples from max(0, p - q) normalised, so the output follows the target's distribution p
+ * exactly, whatever the draft's q. Both use the sampling config's temperature and filters for p and q.
+ *
+ * <p>Invariant between rounds: each cache holds every committed token except the last one, which is
+ * fed first in the next round.
+ *
+ * <p>Thread-safety: an instance keeps no per-call state, so one decoder may serve concurrent requests;
+ * each call gets its own caches and random generator (the models' compute is shared and taken in turns).
+ */
+public final class SpeculativeDecoder {
+    private final CausalLM target;
+    private final CausalLM draft;
+
+    public SpeculativeDecoder(CausalLM target, CausalLM draft) {
+        if (target.vocabSize() != draft.vocabSize()) {
+            throw new IllegalArgumentException("speculative decoding: the draft's vocabulary (" + draft.vocabSize() + ") differs from the target's ("
+                    + target.vocabSize() + "); a draft must share the target's tokenizer");
+        }
+        this.target = target;
+        this.draft = draft;
+    }
+
+    /** How many tokens to draft per round, and whether to adapt it. */
+    public record DraftLength(int k, boolean adaptive, int maxK) {
+        public DraftLength {
+            if (k < 1) throw new IllegalArgumentException("draft tokens must be >= 1, got " + k);
+            if (adaptive && maxK < k) throw new IllegalArgumentException("adaptive draft length: max " + maxK + " below start " + k);
+        }
+
+        public static DraftLength fixed(int k) {
+            return new DraftLength(k, false, k);
+        }
+    }
+
+    public SpeculativeResult generate(int[] prompt, int maxNewTokens, DraftLength len, SamplingConfig sampling,
+                                      IntPredicate stop, IntConsumer onToken) {
+        if (prompt.length == 0) throw new IllegalArgumentException("speculate: the prompt is empty; give at least one token");
+        if (maxNewTokens < 1) throw new IllegalArgumentException("speculate: max new tokens must be >= 1, got " + maxNewTokens);
+        int vocab = target.vocabSize();
+        int capacity = prompt.length + maxNewTokens + len.maxK() + 1;
+        int limit = Math.min(target.maxPositions(), draft.maxPositions());
+        if (capacity > limit) {
+            throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens + " new + " + (len.maxK() + 1)
+                    + " lookahead tokens exceed the context of " + limit + " (" + (draft.maxPositions() < target.maxPositions() ? "draft" : "target") + ")");
+        }
+        KVCache tc = target.newCache(capacity), dc = draft.newCache(capacity);
+        Sampler pick = new Sampler(sampling);
+        SplittableRandom coin = new SplittableRandom(sampling.seed() ^ 0x5DEECE66DL);
+        boolean greedy = sampling.isGreedy();
+
+        int[] tokens = Arrays.copyOf(prompt, capacity);
+        int n = prompt.length; // committed tokens; the caches hold n-1 of them
+        long t0 = System.nanoTime();
+        if (n > 1) {
+            int[] head = Arrays.copyOf(prompt, n - 1);
+            target.forward(head, tc, 1);
+            draft.forward(head, dc, 1);
+        }
+        long t1 = System.nanoTime();
+
+        int k = len.k(), drafted = 0, accepted = 0, targetCalls = 0, draftCalls = 0, produced = 0;
+        String reason = "length";
+        float[][] q = new float[len.maxK()][];
+        int[] proposal = new int[len.maxK()];
+        outer:
+        while (produced < maxNewTokens) {
+            int kk = Math.min(k, maxNewTokens - produced - 1); // the round's own target token is one more
+            // 1. draft kk tokens, first catching the draft's cache up with the committed tokens
+            for (int i = 0; i < kk; i++) {
+                int[] feed = i == 0 ? Arrays.copyOfRange(tokens, dc.length(), n) : new int[] {proposal[i - 1]};
+                float[] logits = draft.forward(feed, dc, 1);
+                draftCalls++;
+                if (greedy) {
+                    proposal[i] = Sampler.argmax(logits, 0, vocab);
+                } else {
+                    q[i] = pick.probabilities(logits, 0, vocab);
+                    proposal[i] = drawFrom(q[i], coin);
+                }
+            }
+            // 2. one target pass over the last committed token and the kk proposals
+            int[] verify = new int[kk + 1];
+            verify[0] = tokens[n - 1];
+            System.arraycopy(proposal, 0, verify, 1, kk);
+            float[] p = target.forward(verify, tc, kk + 1);
+            targetCalls++;
+            drafted += kk;
+            // 3. accept a prefix, then add the target's own token (correction or bonus)
+            int good = 0;
+            int next = -1;
+            for (int i = 0; i < kk; i++) {
+                int x = proposal[i];
+                if (greedy) {
+                    int best = Sampler.argmax(p, i * vocab, vocab);
+                    if (best == x) { good++; continue; }
+                    next = best;
+                } else {
+                    float[] pi = pick.probabilities(p, i * vocab, vocab);
+                    if (coin.nextDouble() * q[i][x] < pi[x]) { good++; continue; } // accept with min(1, p/q)
+                    next = drawFrom(residual(pi, q[i]), coin);
+                }
+                break;
+            }
+            if (next < 0) {
+                next = greedy ? Sampler.argmax(p, kk * vocab, vocab) : drawFrom(pick.probabilities(p, kk * vocab, vocab), coin);
+            }
+            accepted += good;
+            // 4. commit, honouring stop conditions token by token
+            for (int i = 0; i <= good; i++) {
+                int id = i < good ? proposal[i] : next;
+                tokens[n++] = id;
+                produced++;
+                if (onToken != null) onToken.accept(id);
+                if (stop != null && stop.test(id)) { reason = "stop"; break outer; }
+                if (produced >= maxNewTokens) break outer;
+            }
+            // 5. roll back: the target keeps the fed last token and the accepted proposals
+            tc.truncate(n - 1);
+            if (dc.length() > n - 1) dc.truncate(n - 1);
+            if (len.adaptive()) k = good == kk ? Math.min(len.maxK(), k + 1) : Math.max(1, k - 1);
+        }
+        long t2 = System.nanoTime();
+        int[] out = Arrays.copyOfRange(tokens, prompt.length, n);
+        return new SpeculativeResult(out, reason, prompt.length, drafted, accepted, targetCalls, draftCalls, t1 - t0, t2 - t1);
+    }
+
+    /** max(0, p - q), normalised; falls back to p if the two coincide (then rejection cannot happen). */
+    static float[] residual(float[] p, float[] q) {
+        float[] r = new float[p.length];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            r[i] = Math.max(0f, p[i] - q[i]);
+            sum += r[i];
+        }
+        if (sum <= 0) return p;
+        for (int i = 0; i < r.length; i++) r[i] = (float) (r[i] / sum);
+        return r;
+    }
+
+    static int drawFrom(float[] probs, SplittableRandom rnd) {
+        double u = rnd.nextDouble(), acc = 0;
+        int last = -1;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] <= 0) continue;
+            acc += probs[i];
+            last = i;
+            if (u < acc) return i;
+        }
+        return last;
+    }
+}
