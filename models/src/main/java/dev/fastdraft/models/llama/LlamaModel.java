@@ -134,7 +134,7 @@ public final class LlamaModel implements CausalLM {
         Var att = cache == null
                 ? Attention.causal(q, k, v, positions.batch(), positions.seqLen(), shape)
                 : Attention.cached(q, k, v, cache.keys[l], cache.values[l], positions.start(), shape);
-        h = Elementwise.add(h, Linear.apply(att, w.o(), null));
+        h = Elementwise.add(h, Linear.apply(att, w.o(), w.oBias()));
 
         x = Norms.rms(h, w.postNorm(), eps);
         int inter = config.intermediateSize();
@@ -144,10 +144,10 @@ public final class LlamaModel implements CausalLM {
             gate = Views.narrow(gu, 1, 0, inter);
             up = Views.narrow(gu, 1, inter, inter);
         } else {
-            gate = Linear.apply(x, w.gate(), null);
-            up = Linear.apply(x, w.up(), null);
+            gate = Linear.apply(x, w.gate(), w.gateBias());
+            up = Linear.apply(x, w.up(), w.upBias());
         }
-        return Elementwise.add(h, Linear.apply(Activations.swiglu(gate, up), w.down(), null));
+        return Elementwise.add(h, Linear.apply(Activations.swiglu(gate, up), w.down(), w.downBias()));
     }
 
     /** Logits [rows, vocab] of hidden states. */

@@ -36,14 +36,18 @@ final class WeightNames {
                 }
             }
             m.put(p + "self_attn.o_proj.weight", new int[] {h, qd});
+            if (c.attentionOutputBias()) m.put(p + "self_attn.o_proj.bias", new int[] {h});
             m.put(p + "post_attention_layernorm.weight", new int[] {h});
             if (fused) {
                 m.put(p + "mlp.gate_up_proj.weight", new int[] {2 * inter, h});
             } else {
                 m.put(p + "mlp.gate_proj.weight", new int[] {inter, h});
+                if (c.mlpBias()) m.put(p + "mlp.gate_proj.bias", new int[] {inter});
                 m.put(p + "mlp.up_proj.weight", new int[] {inter, h});
+                if (c.mlpBias()) m.put(p + "mlp.up_proj.bias", new int[] {inter});
             }
             m.put(p + "mlp.down_proj.weight", new int[] {h, inter});
+            if (c.mlpBias()) m.put(p + "mlp.down_proj.bias", new int[] {h});
         }
         m.put(FINAL_NORM, new int[] {h});
         if (!c.tieWordEmbeddings()) m.put(LM_HEAD, new int[] {c.vocabSize(), h});
@@ -57,9 +61,10 @@ final class WeightNames {
                 w.get(p + "self_attn.q_proj.weight"), w.get(p + "self_attn.k_proj.weight"), w.get(p + "self_attn.v_proj.weight"),
                 w.get(p + "self_attn.qkv_proj.weight"),
                 w.get(p + "self_attn.q_proj.bias"), w.get(p + "self_attn.k_proj.bias"), w.get(p + "self_attn.v_proj.bias"),
-                w.get(p + "self_attn.o_proj.weight"),
+                w.get(p + "self_attn.o_proj.weight"), w.get(p + "self_attn.o_proj.bias"),
                 w.get(p + "post_attention_layernorm.weight"),
                 w.get(p + "mlp.gate_proj.weight"), w.get(p + "mlp.up_proj.weight"), w.get(p + "mlp.gate_up_proj.weight"),
-                w.get(p + "mlp.down_proj.weight"));
+                w.get(p + "mlp.gate_proj.bias"), w.get(p + "mlp.up_proj.bias"),
+                w.get(p + "mlp.down_proj.weight"), w.get(p + "mlp.down_proj.bias"));
     }
 }
