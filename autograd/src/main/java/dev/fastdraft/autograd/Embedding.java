@@ -10,6 +10,11 @@ public final class Embedding {
     private Embedding() {}
 
     public static Var lookup(Var table, int[] ids) {
+        return lookup(table, ids, -1);
+    }
+
+    /** As torch's nn.Embedding(padding_idx): rows of {@code paddingIdx} get no gradient (-1: none). */
+    public static Var lookup(Var table, int[] ids, int paddingIdx) {
         Tensor t = table.value();
         if (t.rank() != 2) throw new IllegalArgumentException("embedding: table must be 2-D [vocab, hidden], got " + t);
         int vocab = t.dim(0), hidden = t.dim(1);
@@ -23,6 +28,7 @@ public final class Embedding {
             Tensor dt = table.gradBuffer();
             MemorySegment gs = g.segment(), ds = dt.segment();
             for (int i = 0; i < saved.length; i++) {
+                if (saved[i] == paddingIdx) continue;
                 long src = g.offset() + (long) i * hidden, dst = dt.offset() + (long) saved[i] * hidden;
                 for (int j = 0; j < hidden; j++) {
                     float v = ds.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, dst + j) + gs.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, src + j);

@@ -104,7 +104,7 @@ public final class LlamaModel implements CausalLM {
             throw new IllegalArgumentException("forward: positions up to " + (pos0 + seqLen) + " exceed the model's context of " + config.maxPositionEmbeddings());
         }
         Rotary.Positions positions = new Rotary.Positions(batch, seqLen, pos0, rope.table(pos0 + seqLen));
-        Var h = Embedding.lookup(embed, ids);
+        Var h = Embedding.lookup(embed, ids, config.padTokenId() == null ? -1 : config.padTokenId());
         for (int l = 0; l < layers.length; l++) h = block(l, h, positions, cache);
         if (cache != null) cache.advance(seqLen);
         return Norms.rms(h, finalNorm, (float) config.rmsNormEps());
