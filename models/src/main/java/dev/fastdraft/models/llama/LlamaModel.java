@@ -90,27 +90,61 @@ public final class LlamaModel implements CausalLM {
     // ---- the decoder ----
 
     /**
+     * How the rows of one forward pass are laid out: {@code batch} training sequences of {@code seqLen}
+     * (no caches), or sequences of {@code lengths[i]} new tokens each appended to {@code caches[i]}.
+     */
+    private record Layout(int batch, int seqLen, LlamaCache[] caches, int[] lengths, int[] rowStart, Rotary.Positions positions) {}
+
+    /**
      * Final hidden states [batch*seqLen, hidden] of {@code ids} (batch rows of seqLen tokens). With a cache
      * (batch 1), the tokens sit at positions cache.length() onwards and are appended to it.
      */
     public Var hidden(int[] ids, int batch, int seqLen, LlamaCache cache) {
         if (ids.length != batch * seqLen) throw new IllegalArgumentException("forward: " + ids.length + " ids for batch " + batch + " x seqLen " + seqLen);
         if (cache != null && batch != 1) throw new IllegalArgumentException("forward: a KV cache holds one sequence, got batch " + batch);
-        int pos0 = cache == null ? 0 : cache.length();
-        if (cache != null && pos0 + seqLen > cache.capacity()) {
-            throw new IllegalArgumentException("forward: " + seqLen + " new tokens at position " + pos0 + " overflow the cache of " + cache.capacity());
+        if (cache != null) return hidden(ids, new int[] {seqLen}, new LlamaCache[] {cache});
+        checkContext(0, seqLen);
+        Layout layout = new Layout(batch, seqLen, null, null, null, new Rotary.Positions(batch, seqLen, 0, rope.table(seqLen)));
+        return run(ids, layout);
+    }
+
+    /** Several sequences in one pass: sequence i brings lengths[i] new ids (concatenated in {@code ids}) and its own cache. */
+    private Var hidden(int[] ids, int[] lengths, LlamaCache[] caches) {
+        int rows = 0, longest = 0;
+        int[] start = new int[lengths.length];
+        for (int i = 0; i < lengths.length; i++) {
+            LlamaCache c = caches[i];
+            if (c.length() + lengths[i] > c.capacity()) {
+                throw new IllegalArgumentException("forward: " + lengths[i] + " new tokens at position " + c.length() + " overflow the cache of " + c.capacity());
+            }
+            checkContext(c.length(), lengths[i]);
+            start[i] = rows;
+            rows += lengths[i];
+            longest = Math.max(longest, c.length() + lengths[i]);
         }
-        if (pos0 + seqLen > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("forward: positions up to " + (pos0 + seqLen) + " exceed the model's context of " + config.maxPositionEmbeddings());
+        if (rows != ids.length) throw new IllegalArgumentException("forward: " + ids.length + " ids for sequences of " + java.util.Arrays.toString(lengths));
+        int[] pos = new int[rows];
+        for (int i = 0; i < lengths.length; i++) for (int t = 0; t < lengths[i]; t++) pos[start[i] + t] = caches[i].length() + t;
+        Layout layout = new Layout(1, rows, caches, lengths, start, new Rotary.Positions(1, rows, 0, rope.table(longest), pos));
+        Var h = run(ids, layout);
+        for (int i = 0; i < caches.length; i++) caches[i].advance(lengths[i]);
+        return h;
+    }
+
+    private void checkContext(int pos0, int n) {
+        if (pos0 + n > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("forward: positions up to " + (pos0 + n) + " exceed the model's context of " + config.maxPositionEmbeddings());
         }
-        Rotary.Positions positions = new Rotary.Positions(batch, seqLen, pos0, rope.table(pos0 + seqLen));
+    }
+
+    private Var run(int[] ids, Layout layout) {
         Var h = Embedding.lookup(embed, ids, config.padTokenId() == null ? -1 : config.padTokenId());
-        for (int l = 0; l < layers.length; l++) h = block(l, h, positions, cache);
-        if (cache != null) cache.advance(seqLen);
+        for (int l = 0; l < layers.length; l++) h = block(l, h, layout);
         return Norms.rms(h, finalNorm, (float) config.rmsNormEps());
     }
 
-    private Var block(int l, Var h, Rotary.Positions positions, LlamaCache cache) {
+    private Var block(int l, Var h, Layout layout) {
+        Rotary.Positions positions = layout.positions();
         LayerWeights w = layers[l];
         int nh = config.numHeads(), nkv = config.numKvHeads(), hd = config.headDim(), rot = config.rotaryDim();
         float eps = (float) config.rmsNormEps();
@@ -131,9 +165,22 @@ public final class LlamaModel implements CausalLM {
         k = Rotary.apply(k, nkv, hd, rot, positions);
         Integer window = config.slidingWindow(l);
         AttentionConfig shape = AttentionConfig.of(nh, nkv, hd).withWindow(window == null ? 0 : window);
-        Var att = cache == null
-                ? Attention.causal(q, k, v, positions.batch(), positions.seqLen(), shape)
-                : Attention.cached(q, k, v, cache.keys[l], cache.values[l], positions.start(), shape);
+        Var att;
+        if (layout.caches() == null) {
+            att = Attention.causal(q, k, v, layout.batch(), layout.seqLen(), shape);
+        } else if (layout.caches().length == 1) {
+            LlamaCache c = layout.caches()[0];
+            att = Attention.cached(q, k, v, c.keys[l], c.values[l], c.length(), shape);
+        } else {
+            Var[] parts = new Var[layout.caches().length];
+            for (int i = 0; i < parts.length; i++) {
+                LlamaCache c = layout.caches()[i];
+                int r0 = layout.rowStart()[i], n = layout.lengths()[i];
+                parts[i] = Attention.cached(Views.narrow(q, 0, r0, n), Views.narrow(k, 0, r0, n), Views.narrow(v, 0, r0, n),
+                        c.keys[l], c.values[l], c.length(), shape);
+            }
+            att = Views.concat(0, parts);
+        }
         h = Elementwise.add(h, Linear.apply(att, w.o(), w.oBias()));
 
         x = Norms.rms(h, w.postNorm(), eps);
@@ -168,6 +215,39 @@ public final class LlamaModel implements CausalLM {
         Var h = hidden(ids, 1, ids.length, c);
         Var last = rows == ids.length ? h : Views.narrow(h, 0, ids.length - rows, rows);
         return logits(last).value().toFloatArray();
+    }
+
+    /**
+     * Batched decoding of independent sequences: sequence i runs {@code ids[i]} over {@code caches[i]}; the
+     * weights are read once for all of them. Returns the logits of each sequence's last new token.
+     */
+    public float[][] forwardBatch(int[][] ids, KVCache[] caches) {
+        if (ids.length != caches.length || ids.length == 0) throw new IllegalArgumentException("forwardBatch: " + ids.length + " sequences for " + caches.length + " caches");
+        LlamaCache[] cs = new LlamaCache[caches.length];
+        int[] lengths = new int[ids.length];
+        int total = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (!(caches[i] instanceof LlamaCache c)) throw new IllegalArgumentException("forwardBatch: cache " + i + " was not made by this model");
+            if (ids[i].length == 0) throw new IllegalArgumentException("forwardBatch: sequence " + i + " has no new tokens");
+            cs[i] = c;
+            lengths[i] = ids[i].length;
+            total += lengths[i];
+        }
+        int[] flat = new int[total];
+        int[] last = new int[ids.length];
+        for (int i = 0, at = 0; i < ids.length; i++) {
+            System.arraycopy(ids[i], 0, flat, at, ids[i].length);
+            at += ids[i].length;
+            last[i] = at - 1;
+        }
+        Var h = hidden(flat, lengths, cs);
+        Var[] rows = new Var[ids.length];
+        for (int i = 0; i < ids.length; i++) rows[i] = Views.narrow(h, 0, last[i], 1);
+        float[] logits = logits(Views.concat(0, rows)).value().toFloatArray();
+        int v = vocabSize();
+        float[][] out = new float[ids.length][];
+        for (int i = 0; i < ids.length; i++) out[i] = java.util.Arrays.copyOfRange(logits, i * v, (i + 1) * v);
+        return out;
     }
 
     /** Copies of the weights as F32 tensors by checkpoint name, for saving. */
