@@ -1,14 +1,12 @@
 package dev.fastdraft.cli;
 
-import dev.fastdraft.autograd.AdamW;
-import dev.fastdraft.autograd.LrSchedule;
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.io.AtomicFile;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
-import dev.fastdraft.pipeline.ModelFiles;
+import dev.fastdraft.pipeline.HfExport;
 import dev.fastdraft.pipeline.TokenFile;
 import dev.fastdraft.pipeline.train.TrainConfig;
 import dev.fastdraft.pipeline.train.Trainer;
@@ -83,31 +81,13 @@ public final class TrainCommand implements Command {
             tokenizerFrom = a.has("--tokenizer") ? a.path("--tokenizer") : null;
         }
         long steps = a.longValue("--steps", -1);
-        double lr = a.number("--lr", 1e-3);
-        String schedName = a.string("--schedule", "constant");
-        LrSchedule schedule = switch (schedName) {
-            case "constant" -> new LrSchedule.Constant(lr);
-            case "cosine" -> new LrSchedule.WarmupCosine(lr, a.longValue("--warmup", 0), Math.max(1, steps), a.number("--min-lr", lr / 10));
-            default -> throw new UserError("--schedule must be 'constant' or 'cosine', got '" + schedName + "'");
-        };
-        TrainConfig cfg = new TrainConfig(a.integer("--seq-len"), a.integer("--batch"), a.integer("--accum", 1), steps, schedule,
-                new AdamW.Hyper(a.number("--beta1", 0.9), a.number("--beta2", 0.95), a.number("--eps", 1e-8), a.number("--weight-decay", 0.1)),
-                a.number("--grad-clip", 1.0), a.string("--data-order", "sequential"), seed,
-                a.integer("--val-every", 100), a.integer("--val-batches", 8), a.integer("--checkpoint-every", 0));
-        DType saveAs = switch (a.string("--save-dtype", "f32").toLowerCase(Locale.ROOT)) {
-            case "f32" -> DType.F32;
-            case "bf16" -> DType.BF16;
-            default -> throw new UserError("--save-dtype must be f32 or bf16");
-        };
+        TrainConfig cfg = TrainingOptions.config(a, a.integer("--seq-len"), a.integer("--batch"), steps, TrainingOptions.Defaults.TRAIN);
+        DType saveAs = TrainingOptions.saveDtype(a);
         Files.createDirectories(out);
         if (!Files.isWritable(out)) throw new UserError("cannot write to " + out + "; choose a writable --out");
 
         Trainer trainer = new Trainer(model, cfg);
-        if (a.flag("--resume") && trainer.resume(out)) {
-            console.err().println("resuming from " + TrainConfig.checkpointFile(out) + " at step " + trainer.step());
-        } else if (!a.flag("--resume") && Files.exists(TrainConfig.checkpointFile(out))) {
-            console.err().println("note: " + TrainConfig.checkpointFile(out) + " exists; starting afresh (add --resume to continue it)");
-        }
+        trainer.start(out, a.flag("--resume"), console.err());
         console.err().printf(Locale.ROOT, "model: %s, %,d parameters; %d steps of %d x %d tokens%n",
                 model.config().architecture().hfClass(), model.parameterCount(), steps, cfg.rowsPerStep(), cfg.seqLen());
         try (TokenFile data = TokenFile.open(dataPath); TokenFile val = a.has("--val-data") ? TokenFile.open(a.path("--val-data")) : null) {
@@ -117,8 +97,7 @@ public final class TrainCommand implements Command {
                 if (a.has("--log-json")) writeLog(a.path("--log-json"), trainer);
             }
         }
-        LlamaLoader.save(model, out, saveAs);
-        if (tokenizerFrom != null) ModelFiles.copyTokenizer(tokenizerFrom, out);
+        HfExport.save(model, out, saveAs, tokenizerFrom);
         Files.deleteIfExists(TrainConfig.checkpointFile(out));
         console.err().println("saved " + out);
         return 0;

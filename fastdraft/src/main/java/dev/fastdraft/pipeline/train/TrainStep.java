@@ -33,8 +33,13 @@ public final class TrainStep {
 
     /** Adds the gradients of one micro-batch (scaled for the mean over accumulation) and returns its loss. */
     public double accumulate(int[] inputs, int[] targets) {
+        return accumulate(Batch.nextToken(inputs, targets, config.batch(), config.seqLen()));
+    }
+
+    /** As {@link #accumulate(int[], int[])} for a batch with its own loss. */
+    public double accumulate(Batch batch) {
         try (Tape tape = Tape.record()) {
-            Var loss = model.loss(inputs, targets, config.batch(), config.seqLen());
+            Var loss = batch.loss(model);
             double l = loss.value().get(0);
             if (config.accumulation() > 1) loss = Elementwise.scale(loss, 1f / config.accumulation());
             tape.backward(loss);

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /**
  * The training loop: batches from a token file, forward and backward through the tape, gradient
@@ -31,11 +32,24 @@ public final class Trainer {
     private final List<Parameter> params;
     private final List<Double> losses = new ArrayList<>();
     private final List<double[]> valLosses = new ArrayList<>();
+    private final String label;
+    private final String fingerprint;
     private long step;
 
     public Trainer(LlamaModel model, TrainConfig config) {
+        this(model, config, "train", "");
+    }
+
+    /**
+     * @param label  the progress line's name (train, pretrain, distill)
+     * @param runTag settings beyond {@link TrainConfig} that decide the run's numbers (loss kind, data set);
+     *               added to the checkpoint fingerprint so --resume refuses a run made with others
+     */
+    public Trainer(LlamaModel model, TrainConfig config, String label, String runTag) {
         this.model = model;
         this.config = config;
+        this.label = label;
+        this.fingerprint = runTag.isEmpty() ? config.fingerprint() : config.fingerprint() + "/" + runTag;
         this.trainStep = new TrainStep(model, config);
         this.params = trainStep.params();
         this.optimizer = trainStep.optimizer();
@@ -66,19 +80,29 @@ public final class Trainer {
             throw new IllegalArgumentException(data.path() + ": " + data.length() + " tokens are fewer than one sequence of --seq-len " + t + " plus its next-token target");
         }
         DataOrder order = DataOrder.of(config.dataOrder(), data.length(), t, config.seed());
-        int[] in = new int[rows * t], tgt = new int[rows * t], window = new int[t + 1];
-        Progress progress = new Progress(log, "train", "steps", config.steps(), step);
+        BatchSource batches = index -> {
+            int[] in = new int[rows * t], tgt = new int[rows * t], window = new int[t + 1];
+            for (int b = 0; b < rows; b++) {
+                data.read(order.offset(index * rows + b), window, 0, t + 1, vocab);
+                System.arraycopy(window, 0, in, b * t, t);
+                System.arraycopy(window, 1, tgt, b * t, t);
+            }
+            return Batch.nextToken(in, tgt, rows, t);
+        };
+        run(batches, val == null ? null : () -> validate(val), out, log);
+    }
+
+    /**
+     * The loop over any batch source: {@code validation} (null: none) gives the validation loss every
+     * {@code valEvery} steps and at the end.
+     */
+    public void run(BatchSource batches, DoubleSupplier validation, Path out, PrintStream log) throws IOException {
+        Progress progress = new Progress(log, label, "steps", config.steps(), step);
         long tokensDone = 0, t0 = System.nanoTime();
         while (step < config.steps()) {
             double stepLoss = 0;
             for (int micro = 0; micro < config.accumulation(); micro++) {
-                for (int b = 0; b < rows; b++) {
-                    long row = step * config.rowsPerStep() + (long) micro * rows + b;
-                    data.read(order.offset(row), window, 0, t + 1, vocab);
-                    System.arraycopy(window, 0, in, b * t, t);
-                    System.arraycopy(window, 1, tgt, b * t, t);
-                }
-                stepLoss += trainStep.accumulate(in, tgt) / config.accumulation();
+                stepLoss += trainStep.accumulate(batches.batch(step * config.accumulation() + micro)) / config.accumulation();
             }
             if (!Double.isFinite(stepLoss)) {
                 throw new IllegalStateException("training diverged: loss is " + stepLoss + " at step " + (step + 1)
@@ -90,8 +114,8 @@ public final class Trainer {
             tokensDone += config.tokensPerStep();
             double secs = (System.nanoTime() - t0) / 1e9;
             String extra = String.format(Locale.ROOT, "loss %.4f, lr %.2e, %.0f tok/s", stepLoss, config.schedule().lr(step - 1), tokensDone / secs);
-            if (val != null && config.valEvery() > 0 && (step % config.valEvery() == 0 || step == config.steps())) {
-                double vl = validate(val);
+            if (validation != null && config.valEvery() > 0 && (step % config.valEvery() == 0 || step == config.steps())) {
+                double vl = validation.getAsDouble();
                 valLosses.add(new double[] {step, vl});
                 extra += String.format(Locale.ROOT, ", val %.4f (ppl %.2f)", vl, Math.exp(vl));
                 progress.update(step, extra, true);
@@ -123,6 +147,21 @@ public final class Trainer {
         return sum / batches;
     }
 
+    /**
+     * Continues the checkpoint in {@code out} when {@code resume} and one exists, else starts afresh; says which
+     * on {@code log} (and warns when a checkpoint is about to be overwritten without --resume).
+     */
+    public void start(Path out, boolean resume, PrintStream log) throws IOException {
+        Path file = TrainConfig.checkpointFile(out);
+        if (resume && resume(out)) {
+            log.println("resuming from " + file + " at step " + step);
+        } else if (resume) {
+            log.println("note: no checkpoint in " + out + " to resume from; starting afresh");
+        } else if (Files.exists(file)) {
+            log.println("note: " + file + " exists; starting afresh (add --resume to continue it)");
+        }
+    }
+
     // ---- checkpoints: one safetensors file, written atomically ----
 
     public void saveCheckpoint(Path out) throws IOException {
@@ -136,7 +175,7 @@ public final class Trainer {
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(step));
-        meta.put("fingerprint", config.fingerprint());
+        meta.put("fingerprint", fingerprint);
         meta.put("losses", Json.write(losses));
         List<List<Double>> vl = new ArrayList<>();
         for (double[] v : valLosses) vl.add(List.of(v[0], v[1]));
@@ -150,7 +189,7 @@ public final class Trainer {
         if (!Files.exists(file)) return false;
         try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
-            if (!config.fingerprint().equals(meta.get("fingerprint"))) {
+            if (!fingerprint.equals(meta.get("fingerprint"))) {
                 throw new IllegalArgumentException(file + ": checkpoint was made with other training settings (" + meta.get("fingerprint")
                         + "); resume with the same options, or use a new --out");
             }

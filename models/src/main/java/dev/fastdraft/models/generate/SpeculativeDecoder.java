@@ -18,8 +18,12 @@ import java.util.function.IntPredicate;
  * <p>Invariant between rounds: each cache holds every committed token except the last one, which is
  * fed first in the next round.
  *
- * <p>Thread-safety: an instance keeps no per-call state, so one decoder may serve concurrent requests;
- * each call gets its own caches and random generator (the models' compute is shared and taken in turns).
+ * <p>Thread-safety: one decoder may serve concurrent calls from several threads (a JVM service can hold a
+ * single instance). The decoder keeps no per-call state: each {@link #generate} call makes its own KV caches,
+ * sampler and random generator, and the models' weights are only read. The compute itself is serialised by
+ * the shared {@link dev.fastdraft.kernels.WorkerPool}: parallel kernels of concurrent calls take turns on the
+ * pool, so concurrent calls interleave rather than add throughput, and each call's output is exactly what it
+ * would be alone. The callbacks ({@code stop}, {@code onToken}) run on the calling thread.
  */
 public final class SpeculativeDecoder {
     private final CausalLM target;
