@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /** {@code distill}: fine-tunes a draft on the target's synthetic completions (sequence-level knowledge distillation). */
 public final class DistillCommand implements Command {
-    static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults(3e-4, "cosine", -1, "shuffled", -1, -1);
+    static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults("min(512, the draft's context, the longest example)", 3e-4, "cosine", -1, "shuffled", -1, -1);
 
     @Override
     public String name() {

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /** {@code pretrain}: trains a draft on a token budget of a corpus (AdamW, warm-up + cosine, checkpoints, resume). */
 public final class PretrainCommand implements Command {
-    static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults(1e-3, "cosine", -1, "shuffled", -1, -1);
+    static final TrainingOptions.Defaults DEFAULTS = new TrainingOptions.Defaults("512", 1e-3, "cosine", -1, "shuffled", -1, -1);
 
     @Override
     public String name() {

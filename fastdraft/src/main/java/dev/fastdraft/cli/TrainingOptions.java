@@ -15,8 +15,8 @@ final class TrainingOptions {
      * Each command's defaults. {@code warmup} and the intervals may be negative: then they are a fraction of the
      * run (warm-up 5% of the steps, validation and checkpoints every 10%).
      */
-    record Defaults(double lr, String schedule, long warmup, String dataOrder, int valEvery, int checkpointEvery) {
-        static final Defaults TRAIN = new Defaults(1e-3, "constant", 0, "sequential", 100, 0);
+    record Defaults(String seqLen, double lr, String schedule, long warmup, String dataOrder, int valEvery, int checkpointEvery) {
+        static final Defaults TRAIN = new Defaults("", 1e-3, "constant", 0, "sequential", 100, 0);
 
         long warmup(long steps) {
             return warmup >= 0 ? warmup : steps / 20;
@@ -35,10 +35,10 @@ final class TrainingOptions {
     static List<Option> options(Defaults d) {
         String fraction = "(default: 10% of the steps)";
         return List.of(
-                Option.value("--seq-len", "T", "tokens per sequence"),
-                Option.value("--batch", "B", "sequences per micro-batch"),
+                Option.value("--seq-len", "T", "tokens per sequence (default " + d.seqLen() + ")"),
+                Option.value("--batch", "B", "sequences per micro-batch (default 8)"),
                 Option.value("--accum", "N", "micro-batches per optimizer step (default 1)"),
-                Option.value("--lr", "LR", "peak learning rate (default " + d.lr() + ")"),
+                Option.value("--lr", "LR", "peak learning rate (default " + String.format(Locale.ROOT, "%.0e", d.lr()).replace("e-0", "e-") + ")"),
                 Option.value("--schedule", "S", "constant | cosine (linear warm-up, cosine decay to --min-lr); default " + d.schedule()),
                 Option.value("--warmup", "N", "warm-up steps (default " + (d.warmup() >= 0 ? d.warmup() : "5% of the steps") + ")"),
                 Option.value("--min-lr", "LR", "floor of the cosine decay (default lr/10)"),
