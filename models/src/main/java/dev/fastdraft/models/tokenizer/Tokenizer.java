@@ -30,6 +30,8 @@ public final class Tokenizer {
     private final BpeModel model;
     private final Normalizer normalizer;
     private final PreTokenizer preTokenizer;
+    /** The same pre-tokenizer in its fast form, when it has the usual byte-level shape; else null. */
+    private final ByteLevelWords byteLevelWords;
     private final PostProcessor postProcessor;
     private final Decoder decoder;
     private final AddedVocabulary added;
@@ -45,6 +47,7 @@ public final class Tokenizer {
         this.model = model;
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
+        this.byteLevelWords = preTokenizer == null ? null : ByteLevelWords.of(preTokenizer);
         this.postProcessor = postProcessor;
         this.decoder = decoder;
         this.added = added;
@@ -132,7 +135,8 @@ public final class Tokenizer {
     }
 
     private void encodeWords(String text, boolean atTextStart, IntList ids) {
-        if (preTokenizer == null) model.tokenize(text, ids);
+        if (byteLevelWords != null) byteLevelWords.encode(text, model, ids);
+        else if (preTokenizer == null) model.tokenize(text, ids);
         else preTokenizer.split(text, atTextStart, (word, atStart) -> model.tokenize(word, ids));
     }
 
