@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastdraft.models.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -153,9 +152,5 @@ class TokenizerFilesTest {
 
     private static Object vocab(Map<String, Object> j) {
         return model(j).get("vocab");
-    }
-
-    static List<Object> copy(List<?> l) {
-        return new ArrayList<>(l);
     }
 }
