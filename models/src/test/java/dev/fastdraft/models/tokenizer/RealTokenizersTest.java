@@ -107,6 +107,22 @@ class RealTokenizersTest {
         assertArrayEquals(t.encode("\uFFFD😀"), t.encode("\uDE00😀"));
     }
 
+    /** One tokenizer shared by several threads (each with its own word cache) gives the sequential ids. */
+    @Test
+    void concurrentEncodingGivesTheSameIds() throws Exception {
+        Tokenizer t = SharedTokenizers.load(SharedTokenizers.QWEN3);
+        List<String> texts = new TextGenerator(21).strings(2000);
+        List<int[]> expected = texts.stream().map(t::encode).toList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<int[]>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 3; round++) for (String s : texts) futures.add(pool.submit(() -> t.encode(s)));
+            for (int i = 0; i < futures.size(); i++) assertArrayEquals(expected.get(i % texts.size()), futures.get(i).get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static List<String> tokens(Tokenizer t, int... ids) {
         return java.util.Arrays.stream(ids).mapToObj(t::idToToken).toList();
     }
