@@ -66,10 +66,14 @@ public final class Tokenizer {
      *                                  file, the field and what to do
      */
     public static Tokenizer load(Path dirOrFile) throws IOException {
+        if (!Files.exists(dirOrFile)) {
+            throw new TokenizerFormatException(dirOrFile + ": no such directory; give the directory that holds the model's "
+                    + TOKENIZER_JSON + " and " + TOKENIZER_CONFIG_JSON);
+        }
         Path json = Files.isDirectory(dirOrFile) ? dirOrFile.resolve(TOKENIZER_JSON) : dirOrFile;
         Path dir = json.toAbsolutePath().getParent();
         if (!Files.isRegularFile(json)) {
-            throw new TokenizerFormatException("no " + TOKENIZER_JSON + " in " + (Files.isDirectory(dirOrFile) ? dirOrFile : dirOrFile.getParent())
+            throw new TokenizerFormatException("no " + TOKENIZER_JSON + " in " + dirOrFile
                     + ": download tokenizer.json and tokenizer_config.json from the model's Hugging Face repository into that directory");
         }
         Path config = dir.resolve(TOKENIZER_CONFIG_JSON);

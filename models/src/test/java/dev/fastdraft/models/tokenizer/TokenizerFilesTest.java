@@ -125,6 +125,8 @@ class TokenizerFilesTest {
     void missingTokenizerJsonSaysWhatToDo() {
         TokenizerFormatException e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(tmp));
         assertTrue(e.getMessage().startsWith("no tokenizer.json in " + tmp) && e.getMessage().contains("download tokenizer.json"), e.getMessage());
+        e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(tmp.resolve("absent")));
+        assertTrue(e.getMessage().startsWith(tmp.resolve("absent") + ": no such directory"), e.getMessage());
     }
 
     @Test
