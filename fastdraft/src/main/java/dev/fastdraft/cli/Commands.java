@@ -12,6 +12,8 @@ final class Commands {
                 new GenerateCommand(),
                 new LogitsCommand(),
                 new TrainCommand(),
+                new InitDraftCommand(),
+                new PrepareCommand(),
                 new dev.fastdraft.cli.bench.BenchCommand(),
                 new DevicesCommand());
     }
