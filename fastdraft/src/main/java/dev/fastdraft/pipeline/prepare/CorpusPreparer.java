@@ -137,13 +137,14 @@ public final class CorpusPreparer {
                 if (item instanceof Failure f) rethrow(f.error());
                 Batch b = (Batch) item;
                 int[][] ids = new int[b.size()][];
-                textBytes += encode(b, ids);
+                long[] bytes = encode(b, ids);
                 for (int i = 0; i < b.size(); i++) {
                     boolean isVal = val != null && ValSplit.isValidation(docIndex, options.valFraction());
                     TokenWriter w = isVal ? val : train;
                     if (atDocStart && bos >= 0) w.write(bos);
                     w.write(ids[i]);
                     contentTokens += ids[i].length;
+                    textBytes += bytes[i];
                     boolean limit = options.maxTokens() > 0 && train.tokens() + (val == null ? 0 : val.tokens()) >= options.maxTokens();
                     atDocStart = b.ends[i] || limit;
                     if (atDocStart) {
@@ -174,17 +175,19 @@ public final class CorpusPreparer {
         }
     }
 
+    /** What the progress line adds to its main unit: MB/s when counting tokens, tokens/s when counting bytes. */
     private String rates(long startNanos, TokenWriter train, TokenWriter val) {
         double s = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
         long tokens = train.tokens() + (val == null ? 0 : val.tokens());
-        return String.format(Locale.ROOT, "%.2f MB/s of text, %.2fM tokens/s, %,d tokens", textBytes / 1e6 / s, tokens / 1e6 / s, tokens);
+        if (options.maxTokens() > 0) return String.format(Locale.ROOT, "%.2f MB/s (%.1f MB of text)", textBytes / 1e6 / s, textBytes / 1e6);
+        return String.format(Locale.ROOT, "%.2fM tokens/s (%,d tokens)", tokens / 1e6 / s, tokens);
     }
 
     /**
      * Fills {@code ids} with the ids of each piece, longest pieces first so that no core is left with a long one
-     * at the end; returns the UTF-8 size of the batch's text.
+     * at the end; returns the UTF-8 size of each piece.
      */
-    private long encode(Batch b, int[][] ids) {
+    private long[] encode(Batch b, int[][] ids) {
         int n = b.size();
         long[] byLength = new long[n];
         for (int i = 0; i < n; i++) byLength[i] = ((long) b.texts.get(i).length() << 32) | i;
@@ -196,9 +199,7 @@ public final class CorpusPreparer {
             ids[i] = tokenizer.encode(text, false);
             bytes[i] = utf8Length(text);
         });
-        long total = 0;
-        for (long v : bytes) total += v;
-        return total;
+        return bytes;
     }
 
     /** UTF-8 bytes of a string; an unpaired surrogate counts as the 3 bytes of the U+FFFD it encodes as. */

@@ -178,6 +178,9 @@ class CorpusPreparerTest {
         assertTrue(r.hitMaxTokens());
         assertArrayEquals(Arrays.copyOf(all, firstTwo), part);
         assertEquals(2, r.documents());
+        assertEquals(firstTwo, r.tokens());
+        assertEquals(expectedDocs.get(0).getBytes(StandardCharsets.UTF_8).length + expectedDocs.get(1).getBytes(StandardCharsets.UTF_8).length,
+                r.textBytes(), "only the text written counts, not the rest of the batch");
     }
 
     @Test
