@@ -33,7 +33,7 @@ public final class PrepareCommand implements Command {
                 Option.value("--text-field", "NAME", "the field of a JSON Lines record holding the text (default text)"),
                 Option.flag("--skip-bad-lines", "skip and count malformed JSON Lines records instead of stopping at the first"),
                 Option.values("--include", "GLOB", "in directories and archives, read only files matching a glob such as '*.java'; repeatable"),
-                Option.value("--max-tokens", "N", "stop after about N tokens (the document reaching N is ended there); suffixes k, m, g"),
+                Option.value("--max-tokens", "N", "stop after the document that reaches N tokens (a long one: after its 256k-character piece); suffixes k, m, g"),
                 Option.flag("--bos", "also put the tokenizer's BOS id before each document"),
                 Option.value("--eos-id", "ID", "separator id after each document (default: the tokenizer's EOS)"),
                 Option.value("--threads", "T", "tokenizing threads (default: physical cores)"));

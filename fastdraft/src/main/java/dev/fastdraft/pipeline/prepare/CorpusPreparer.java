@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -47,6 +48,7 @@ public final class CorpusPreparer {
 
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
     private volatile boolean stop;
+    private boolean ran;
 
     // counted by the reader thread, read after it is joined
     private long binarySkipped, badLines, emptySkipped;
@@ -88,7 +90,10 @@ public final class CorpusPreparer {
         return eos;
     }
 
+    /** Reads every input and writes the token files; once per instance. */
     public PrepareReport run() throws IOException {
+        if (ran) throw new IllegalStateException("CorpusPreparer.run: already ran; make a new instance per run");
+        ran = true;
         for (Path in : options.inputs()) {
             if (!Files.exists(in)) throw new IllegalArgumentException("prepare: --input " + in + ": no such file or directory");
         }
@@ -120,7 +125,9 @@ public final class CorpusPreparer {
         TokenWriter train = new TokenWriter(trainChannel);
         TokenWriter val = valChannel == null ? null : new TokenWriter(valChannel);
         Feeder feeder = new Feeder();
-        CorpusReader reader = new CorpusReader(options, feeder);
+        BitSet addedStarts = new BitSet(1 << 16);
+        for (var t : tokenizer.addedTokens()) if (!t.content().isEmpty()) addedStarts.set(t.content().charAt(0));
+        CorpusReader reader = new CorpusReader(options, addedStarts::get, feeder);
         long estimate = log == null ? 0 : reader.estimateBytes();
         Progress progress = log == null ? null : options.maxTokens() > 0
                 ? new Progress(log, "prepare", "tokens", options.maxTokens(), 0)
@@ -331,6 +338,8 @@ public final class CorpusPreparer {
 
         @Override
         public void inputBytes(long n) {
+            // every read passes here, so a reader skipping binary files still notices the writer has stopped
+            if (stop) throw new Stopped();
             bytesRead += n;
         }
 

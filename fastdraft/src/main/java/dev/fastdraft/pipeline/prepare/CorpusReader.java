@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -48,9 +49,12 @@ final class CorpusReader {
     private final List<PathMatcher> includes = new ArrayList<>();
     private final List<Boolean> includeHasSlash = new ArrayList<>();
     private final Sink sink;
+    private final IntPredicate startsAddedToken;
 
-    CorpusReader(PrepareOptions options, Sink sink) {
+    /** {@code startsAddedToken}: the first characters of the tokenizer's added tokens, where no piece may start. */
+    CorpusReader(PrepareOptions options, IntPredicate startsAddedToken, Sink sink) {
         this.options = options;
+        this.startsAddedToken = startsAddedToken;
         this.sink = sink;
         for (String g : options.includes()) {
             includes.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
@@ -162,7 +166,7 @@ final class CorpusReader {
             sink.skippedBinary(origin);
         } else if (isJsonl(name)) {
             readJsonl(in, origin);
-        } else if (!TextPieces.read(in, options.pieceChars(), sink::piece)) {
+        } else if (!TextPieces.read(in, options.pieceChars(), startsAddedToken, sink::piece)) {
             sink.skippedEmpty(origin);
         }
     }
@@ -177,7 +181,7 @@ final class CorpusReader {
             String text = recordText(line, origin, lineNo);
             if (text == null) continue;
             if (text.isEmpty()) sink.skippedEmpty(origin + ", line " + lineNo);
-            else TextPieces.split(text, options.pieceChars(), sink::piece);
+            else TextPieces.split(text, options.pieceChars(), startsAddedToken, sink::piece);
         }
     }
 

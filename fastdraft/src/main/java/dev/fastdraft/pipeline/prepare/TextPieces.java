@@ -6,16 +6,21 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntPredicate;
 
 /**
  * Cuts long documents into pieces that are tokenized separately and concatenated, so neither a huge file is
  * held in memory nor its tokenization left to one core.
  *
- * <p>A cut goes right after a line break that is followed by a character that is not white space. Regex
- * pre-tokenizers (Llama 3, Qwen, GPT-2) always end a pre-token there, so for those tokenizers the pieces
- * encode to exactly the ids of the whole text. SentencePiece-style tokenizers that prepend "▁" to a text
- * (Llama 2, Mistral) see each piece as a new text, which changes about one token per piece. A line longer
- * than a piece is cut mid-line (never inside a surrogate pair).
+ * <p>A cut goes right after a line break that is followed by a character that is not white space, or failing
+ * that, right before a white-space character (not a line break) that is followed by one that is neither white
+ * space nor the first character of an added token. Regex pre-tokenizers (Llama 3, Qwen, GPT-2) always end a
+ * pre-token at both places (only their white-space alternatives reach such a character from the left, and
+ * they stop before one that precedes text; an added token such as {@code <|eot_id|>} is cut out of the text
+ * before pre-tokenization, which would leave the space on its own), so for those tokenizers the pieces encode to exactly the ids of the whole
+ * text. SentencePiece-style tokenizers that prepend "▁" to a text (Llama 2, Mistral) see each piece as a new
+ * text, which changes about one token per piece. Text with neither place in the second half of a piece (a
+ * long run without spaces) is cut where the piece is full, never inside a surrogate pair.
  */
 final class TextPieces {
     /** Bytes sniffed for a NUL to tell binary files from text (git's rule). */
@@ -29,27 +34,37 @@ final class TextPieces {
         void piece(String text, boolean last) throws IOException;
     }
 
-    /** Where to end the piece that starts at {@code from}: {@code s.length()} when the rest fits in {@code max} chars. */
-    static int cut(CharSequence s, int from, int max) {
+    /**
+     * Where to end the piece that starts at {@code from}: {@code s.length()} when the rest fits in {@code max}
+     * chars. {@code startsAddedToken} tells the first characters of the tokenizer's added tokens.
+     */
+    static int cut(CharSequence s, int from, int max, IntPredicate startsAddedToken) {
         int n = s.length();
         if (n - from <= max) return n;
         int limit = from + max;
         // s.charAt(i + 1) must be known: the break at limit - 1 is followed by the char at limit < n
-        for (int i = limit - 1; i >= from + max / 2; i--) {
+        int floor = from + max / 2;
+        for (int i = limit - 1; i >= floor; i--) {
             if (s.charAt(i) == '\n' && !isSpace(s.charAt(i + 1))) return i + 1;
+        }
+        for (int i = limit - 1; i >= floor && i > from; i--) {
+            char c = s.charAt(i);
+            char next = s.charAt(i + 1);
+            if (c != '\n' && c != '\r' && isSpace(c) && !isSpace(next) && !startsAddedToken.test(next)) return i;
         }
         return Character.isHighSurrogate(s.charAt(limit - 1)) ? limit - 1 : limit;
     }
 
-    private static boolean isSpace(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    /** White space by Java's definitions or Unicode's (which adds U+0085), so every regex {@code \s} counts. */
+    static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     /** Emits a document held in memory (a JSON Lines record) as pieces of at most {@code max} chars. */
-    static void split(String text, int max, PieceSink sink) throws IOException {
+    static void split(String text, int max, IntPredicate startsAddedToken, PieceSink sink) throws IOException {
         int from = 0;
         do {
-            int end = cut(text, from, max);
+            int end = cut(text, from, max, startsAddedToken);
             sink.piece(text.substring(from, end), end == text.length());
             from = end;
         } while (from < text.length());
@@ -76,7 +91,7 @@ final class TextPieces {
      * Reads UTF-8 text (malformed bytes become U+FFFD, a leading byte-order mark is dropped) and emits it as
      * pieces of at most {@code max} chars. Returns false, emitting nothing, for an empty stream.
      */
-    static boolean read(InputStream in, int max, PieceSink sink) throws IOException {
+    static boolean read(InputStream in, int max, IntPredicate startsAddedToken, PieceSink sink) throws IOException {
         Reader r = new InputStreamReader(in, StandardCharsets.UTF_8);
         StringBuilder pending = new StringBuilder();
         char[] buf = new char[Math.min(max + 1, 1 << 16)];
@@ -91,7 +106,7 @@ final class TextPieces {
             pending.append(buf, off, n - off);
             // keep one char beyond a full piece so cut() can look past the break
             while (pending.length() > max) {
-                int end = cut(pending, 0, max);
+                int end = cut(pending, 0, max, startsAddedToken);
                 sink.piece(pending.substring(0, end), false);
                 pending.delete(0, end);
                 emitted = true;

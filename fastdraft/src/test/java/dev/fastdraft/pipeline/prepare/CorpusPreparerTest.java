@@ -235,12 +235,55 @@ class CorpusPreparerTest {
     }
 
     @Test
+    void regexPreTokenizersEncodePiecesLikeTheWholeText() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        String[] lines = {"    if (x != null) { return x; }  ", "\t\tdeeply\tindented", "数字と文字 😀 émoji", "", "   ", "trailing spaces   ",
+                "CRLF line\r", "'s 've 're n't", "1234567890 12.5e-3", "<|eot_id|> inline", "__init__(self, *args)", "  \u00a0nbsp start"};
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 600; i++) sb.append(lines[rnd.nextInt(lines.length)]).append('\n');
+        // one long line: pieces end before a space that precedes text
+        for (int i = 0; i < 2000; i++) sb.append(lines[rnd.nextInt(lines.length)].replace('\n', ' ')).append(i % 3 == 0 ? "  " : " ");
+        String text = sb.toString();
+        for (Tokenizer t : List.of(llama, Tokenizer.load(SharedTokenizers.require("qwen3")))) {
+            for (int max : new int[] {200, 1000, 4000}) {
+                List<Integer> ids = new ArrayList<>();
+                int[] pieces = {0}, end = {0};
+                java.util.BitSet starts = new java.util.BitSet();
+                for (var a : t.addedTokens()) starts.set(a.content().charAt(0));
+                TextPieces.split(text, max, starts::get, (piece, last) -> {
+                    pieces[0]++;
+                    end[0] += piece.length();
+                    int e = end[0];
+                    if (!last) {
+                        char at = text.charAt(e);
+                        assertTrue((text.charAt(e - 1) == '\n' && !TextPieces.isSpace(at))
+                                || (at != '\n' && at != '\r' && TextPieces.isSpace(at) && !TextPieces.isSpace(text.charAt(e + 1)) && !starts.get(text.charAt(e + 1))), "a cut at a safe place, not a hard cut, at " + e + ": "
+                                + text.substring(Math.max(0, e - 40), e).replace("\n", "\\n") + "|" + text.substring(e, Math.min(text.length(), e + 20)).replace("\n", "\\n"));
+                    }
+                    for (int id : t.encode(piece, false)) ids.add(id);
+                });
+                assertTrue(pieces[0] > text.length() / max / 2, "the text was cut: " + pieces[0] + " pieces");
+                assertArrayEquals(t.encode(text, false), ids.stream().mapToInt(Integer::intValue).toArray(), t.source() + ", pieces of " + max);
+            }
+        }
+    }
+
+    static final java.util.function.IntPredicate NONE = c -> false;
+
+    @Test
     void piecesCutAfterALineBreakBeforeText() {
-        assertEquals(4, TextPieces.cut("abcd", 1, 10), "the rest fits");
+        assertEquals(4, TextPieces.cut("abcd", 1, 10, NONE), "the rest fits");
         String s = "ab\ncd\n  ef\ngh";
-        assertEquals(11, TextPieces.cut(s, 0, 12), "after the last break followed by text");
-        assertEquals(9, TextPieces.cut(s, 0, 9), "the break before '  ef' is followed by spaces, the one after 'ab' is in the first half: hard cut");
-        assertEquals(3, TextPieces.cut(s, 0, 4));
-        assertEquals(2, TextPieces.cut("ab\uD83D\uDE00cd", 0, 3), "never inside a surrogate pair");
+        assertEquals(11, TextPieces.cut(s, 0, 12, NONE), "after the last break followed by text");
+        assertEquals(7, TextPieces.cut(s, 0, 9, NONE), "the break before '  ef' is followed by spaces: before the space before 'ef'");
+        assertEquals(6, TextPieces.cut("ab\ncd1234", 0, 6, NONE), "the only break is in the first half: hard cut");
+        assertEquals(3, TextPieces.cut(s, 0, 4, NONE));
+        assertEquals(7, TextPieces.cut("one two three four", 0, 10, NONE), "no break: before ' three'");
+        assertEquals(6, TextPieces.cut("one  2 3 four", 0, 8, NONE), "before the space before '3'");
+        assertEquals(7, TextPieces.cut("abcd (x <|four", 0, 9, NONE), "before the space before '<'");
+        assertEquals(4, TextPieces.cut("abcd (x <|four", 0, 9, c -> c == '<'), "not before an added token: before the space before '('");
+        assertEquals(8, TextPieces.cut("one \t  \t  four", 0, 8, NONE), "spaces before spaces do not count: hard cut");
+        assertEquals(5, TextPieces.cut("ab\tcd\tef", 0, 6, NONE), "before a tab before text");
+        assertEquals(2, TextPieces.cut("ab\uD83D\uDE00cd", 0, 3, NONE), "never inside a surrogate pair");
     }
 }
