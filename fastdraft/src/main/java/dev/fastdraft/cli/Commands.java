@@ -2,21 +2,23 @@ package dev.fastdraft.cli;
 
 import java.util.List;
 
-/** The registry of every command the jar offers, in the order {@code --help} lists them. */
+/** The registry of every command the jar offers, in the order {@code --help} lists them (pipeline order first). */
 final class Commands {
     private Commands() {}
 
     static List<Command> all() {
         return List.of(
-                new TokenizeCommand(),
-                new GenerateCommand(),
-                new LogitsCommand(),
+                new InitDraftCommand(),
+                new PrepareCommand(),
                 new TrainCommand(),
                 new PretrainCommand(),
                 new SynthCommand(),
                 new DistillCommand(),
                 new SpeculateCommand(),
                 new EvalCommand(),
+                new GenerateCommand(),
+                new LogitsCommand(),
+                new TokenizeCommand(),
                 new dev.fastdraft.cli.bench.BenchCommand(),
                 new DevicesCommand());
     }

@@ -14,7 +14,8 @@ final class Help {
     static String overview(List<Command> commands) {
         StringBuilder sb = new StringBuilder();
         sb.append("FastDraft Engine: train draft models and run speculative decoding, in pure Java.\n\n");
-        sb.append("usage: java -jar fastdraft-engine.jar [COMMAND] [OPTIONS]   (no command: run the demo)\n\n");
+        boolean demo = commands.stream().anyMatch(c -> c.name().equals("demo"));
+        sb.append("usage: java -jar fastdraft-engine.jar " + (demo ? "[COMMAND] [OPTIONS]   (no command: run the demo)" : "COMMAND [OPTIONS]") + "\n\n");
         sb.append("commands:\n");
         for (Command c : commands) sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
         sb.append("\nRun 'COMMAND --help' for a command's options. Add --verbose to any command for stack traces.\n");

@@ -3,17 +3,16 @@ package dev.fastdraft.models.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Hugging Face's BPE model: splits a pre-tokenized word into characters (with byte fallback and unknown
- * token handling), then applies the merges by rank. Results for short words are cached, because natural
- * text repeats the same few thousand words. Thread-safe.
+ * token handling), then applies the merges by rank. Results for short words are cached per thread, because
+ * natural text repeats the same few thousand words. Thread-safe.
  */
 final class BpeModel {
     /** Words at least this long are not cached (they are rare, and would fill the cache). */
     private static final int CACHE_MAX_WORD_CHARS = 64;
-    private static final int CACHE_MAX_ENTRIES = 200_000;
+    private static final int CACHE_SLOTS = 1 << 16;
 
     private final Map<String, Integer> vocab;
     private final String[] idToToken;
@@ -27,7 +26,10 @@ final class BpeModel {
     private final int[] byteFallbackIds;
     /** Id of every single-character BMP token, -1 elsewhere; only without prefix/suffix. */
     private final int[] singleCharIds;
-    private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /** Keyed by the word as the model sees it. */
+    private final ThreadLocal<WordCache> cache = ThreadLocal.withInitial(() -> new WordCache(CACHE_SLOTS));
+    /** Keyed by the raw text of a word whose byte-level form the model sees (see {@link #tokenizeByteLevel}). */
+    private final ThreadLocal<WordCache> byteLevelCache = ThreadLocal.withInitial(() -> new WordCache(CACHE_SLOTS));
     /**
      * SentencePiece's word marker '▁' when no merge can ever join across "x▁" (x not '▁'), else -1. Then a
      * word (SentencePiece-style tokenizers without a pre-tokenizer hand the model whole texts) is cut before
@@ -111,26 +113,51 @@ final class BpeModel {
             int from = 0;
             for (int i = word.indexOf(wordStart, 1); i > 0; i = word.indexOf(wordStart, i + 1)) {
                 if (word.charAt(i - 1) == wordStart) continue;
-                tokenizeWhole(word.substring(from, i), out);
+                tokenizeRange(word, from, i, out);
                 from = i;
             }
-            tokenizeWhole(from == 0 ? word : word.substring(from), out);
+            tokenizeRange(word, from, word.length(), out);
             return;
         }
-        tokenizeWhole(word, out);
+        tokenizeRange(word, 0, word.length(), out);
     }
 
-    private void tokenizeWhole(String word, IntList out) {
-        int[] cached = cache.get(word); // the cache holds the same answer as the ignore_merges shortcut
-        if (cached == null) {
-            cached = encodeUncached(word);
-            if (word.length() < CACHE_MAX_WORD_CHARS) {
-                // a bounded cache: start afresh when full, so that a shifting corpus stays well served
-                if (cache.size() >= CACHE_MAX_ENTRIES) cache.clear();
-                cache.put(word, cached);
-            }
+    private void tokenizeRange(String s, int start, int end, IntList out) {
+        if (end - start >= CACHE_MAX_WORD_CHARS) {
+            out.addAll(encodeUncached(s.substring(start, end)));
+            return;
         }
-        out.addAll(cached);
+        WordCache c = cache.get();
+        int hash = WordCache.hash(s, start, end);
+        int[] ids = c.get(s, start, end, hash); // the cache holds the same answer as the ignore_merges shortcut
+        if (ids == null) {
+            String word = s.substring(start, end);
+            ids = encodeUncached(word);
+            c.put(word, hash, ids);
+        }
+        out.addAll(ids);
+    }
+
+    /**
+     * Appends the ids of the word {@code raw[start, end)} written in GPT-2's byte-level alphabet. Cached by
+     * the raw text, so that a cache hit skips building the byte-level string (the byte-level form is a
+     * function of the raw text, so the answer is the same).
+     */
+    void tokenizeByteLevel(String raw, int start, int end, IntList out) {
+        if (start == end) return;
+        if (end - start >= CACHE_MAX_WORD_CHARS) {
+            out.addAll(encodeUncached(ByteLevelAlphabet.encode(raw.substring(start, end))));
+            return;
+        }
+        WordCache c = byteLevelCache.get();
+        int hash = WordCache.hash(raw, start, end);
+        int[] ids = c.get(raw, start, end, hash);
+        if (ids == null) {
+            String word = raw.substring(start, end);
+            ids = encodeUncached(ByteLevelAlphabet.encode(word));
+            c.put(word, hash, ids);
+        }
+        out.addAll(ids);
     }
 
     private int[] encodeUncached(String word) {

@@ -79,11 +79,6 @@ record ConfigNode(String file, String path, Map<String, Object> map) {
         return asNode(v, child(key));
     }
 
-    /** The object, or null when the field is absent or JSON null. */
-    ConfigNode optObject(String key) {
-        return has(key) ? object(key) : null;
-    }
-
     @SuppressWarnings("unchecked")
     List<Object> list(String key) {
         Object v = map.get(key);

@@ -8,8 +8,8 @@ import java.util.List;
  * a character) stay buffered until the token that completes them arrives.
  *
  * <p>Each step decodes a small window: the tokens emitted last step (as context, so that decoders which treat
- * the first token specially, like Strip and Metaspace, see the new tokens as they would in the full text)
- * plus the new ones, and emits the difference. The concatenation of everything emitted equals
+ * the first token specially, like Strip and Metaspace, see the new tokens as they would in the full text,
+ * and byte-fallback runs stay whole) plus the new ones, and emits the difference. The concatenation of everything emitted equals
  * {@code decode(allIds)}, except where a later token changes how earlier ones decode (only a byte-fallback
  * run that turns out not to be valid UTF-8); then what was emitted stays and the new tokens are decoded on
  * their own. Not thread-safe: one per generated sequence.
@@ -59,9 +59,11 @@ public final class StreamingDecoder {
         } else {
             delta = tokenizer.decodeTokens(tokenizer.tokensOf(window, context, size, skipSpecialTokens));
         }
-        // the tokens just emitted become the context of the next step
-        System.arraycopy(window, context, window, 0, size - context);
-        size -= context;
+        // the tokens just emitted become the context of the next step, unless all of them are skipped special
+        // tokens: then the older context stays, so that the next visible token is not mistaken for the first
+        int drop = tokenizer.tokensOf(window, context, size, skipSpecialTokens).isEmpty() ? 0 : context;
+        System.arraycopy(window, drop, window, 0, size - drop);
+        size -= drop;
         context = size;
         contextText = tokenizer.decodeTokens(tokenizer.tokensOf(window, 0, size, skipSpecialTokens));
         return delta;

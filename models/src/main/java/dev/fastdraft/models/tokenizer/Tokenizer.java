@@ -30,6 +30,8 @@ public final class Tokenizer {
     private final BpeModel model;
     private final Normalizer normalizer;
     private final PreTokenizer preTokenizer;
+    /** The same pre-tokenizer in its fast form, when it has the usual byte-level shape; else null. */
+    private final ByteLevelWords byteLevelWords;
     private final PostProcessor postProcessor;
     private final Decoder decoder;
     private final AddedVocabulary added;
@@ -45,6 +47,7 @@ public final class Tokenizer {
         this.model = model;
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
+        this.byteLevelWords = preTokenizer == null ? null : ByteLevelWords.of(preTokenizer);
         this.postProcessor = postProcessor;
         this.decoder = decoder;
         this.added = added;
@@ -63,10 +66,14 @@ public final class Tokenizer {
      *                                  file, the field and what to do
      */
     public static Tokenizer load(Path dirOrFile) throws IOException {
+        if (!Files.exists(dirOrFile)) {
+            throw new TokenizerFormatException(dirOrFile + ": no such directory; give the directory that holds the model's "
+                    + TOKENIZER_JSON + " and " + TOKENIZER_CONFIG_JSON);
+        }
         Path json = Files.isDirectory(dirOrFile) ? dirOrFile.resolve(TOKENIZER_JSON) : dirOrFile;
         Path dir = json.toAbsolutePath().getParent();
         if (!Files.isRegularFile(json)) {
-            throw new TokenizerFormatException("no " + TOKENIZER_JSON + " in " + (Files.isDirectory(dirOrFile) ? dirOrFile : dirOrFile.getParent())
+            throw new TokenizerFormatException("no " + TOKENIZER_JSON + " in " + dirOrFile
                     + ": download tokenizer.json and tokenizer_config.json from the model's Hugging Face repository into that directory");
         }
         Path config = dir.resolve(TOKENIZER_CONFIG_JSON);
@@ -132,7 +139,8 @@ public final class Tokenizer {
     }
 
     private void encodeWords(String text, boolean atTextStart, IntList ids) {
-        if (preTokenizer == null) model.tokenize(text, ids);
+        if (byteLevelWords != null) byteLevelWords.encode(text, model, ids);
+        else if (preTokenizer == null) model.tokenize(text, ids);
         else preTokenizer.split(text, atTextStart, (word, atStart) -> model.tokenize(word, ids));
     }
 

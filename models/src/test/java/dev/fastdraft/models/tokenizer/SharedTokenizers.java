@@ -32,8 +32,11 @@ final class SharedTokenizers {
     /** The directory of one tokenizer, or a skipped test saying why. */
     static Path dir(String name) {
         Optional<Path> root = root();
-        String why = "skipped: real tokenizer files not found (no shared/tokenizers at or above " + Path.of("").toAbsolutePath()
-                + " and no -Dfastdraft.shared=DIR); they are the shared/tokenizers/ folder next to the repository";
+        String prop = System.getProperty("fastdraft.shared");
+        String why = "skipped: real tokenizer files not found ("
+                + (prop != null && !prop.isBlank() ? "-Dfastdraft.shared=" + prop + " has no tokenizers/ folder"
+                        : "no shared/tokenizers at or above " + Path.of("").toAbsolutePath() + ", and no -Dfastdraft.shared=DIR")
+                + "); they are the shared/tokenizers/ folder next to the repository";
         if (root.isEmpty()) System.out.println(why);
         assumeTrue(root.isPresent(), why);
         Path dir = root.get().resolve(name);
