@@ -1,6 +1,8 @@
 package dev.fastdraft.pipeline;
 
 import dev.fastdraft.engine.DType;
+import dev.fastdraft.kernels.WorkerPool;
+import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.generate.SamplingConfig;
 import dev.fastdraft.models.generate.SpeculativeDecoder;
 import dev.fastdraft.models.llama.LlamaLoader;
@@ -9,7 +11,11 @@ import dev.fastdraft.models.tokenizer.Tokenizer;
 import dev.fastdraft.pipeline.distill.Distill;
 import dev.fastdraft.pipeline.distill.DistillData;
 import dev.fastdraft.pipeline.distill.DistillLoss;
+import dev.fastdraft.pipeline.draft.DraftDesign;
 import dev.fastdraft.pipeline.eval.SpeculativeEval;
+import dev.fastdraft.pipeline.prepare.CorpusPreparer;
+import dev.fastdraft.pipeline.prepare.PrepareOptions;
+import dev.fastdraft.pipeline.prepare.PrepareReport;
 import dev.fastdraft.pipeline.synth.Synth;
 import dev.fastdraft.pipeline.synth.SynthSettings;
 import dev.fastdraft.pipeline.train.Pretrain;
@@ -26,8 +32,8 @@ import java.util.TreeSet;
 /**
  * The FastDraft pipeline as a Java API, the same steps as the jar's commands, without the CLI:
  * <ol>
- *   <li>draft design from the target ({@code init-draft}) and</li>
- *   <li>corpus to tokens ({@code prepare}) live in their own pipeline classes, beside these;</li>
+ *   <li>{@link #initDraft}: a draft of the target's family with its tokenizer ({@code init-draft});</li>
+ *   <li>{@link #prepare}: corpus files to a uint32 token file ({@code prepare});</li>
  *   <li>{@link #pretrain}: train the draft on a token file;</li>
  *   <li>{@link #synth}: the target answers prompts into JSON Lines;</li>
  *   <li>{@link #distill}: fine-tune the draft on those answers;</li>
@@ -43,6 +49,26 @@ public final class FastDraft {
 
     private static PrintStream log(PrintStream log) {
         return log != null ? log : new PrintStream(java.io.OutputStream.nullOutputStream());
+    }
+
+    /**
+     * Derives a draft config from the target's (defaults of {@link DraftDesign} for null request fields), initialises
+     * it randomly (N(0, 0.02), Hugging Face's initializer_range) and saves it with the target's tokenizer files.
+     */
+    public static ModelConfig initDraft(Path target, DraftDesign.Request request, Path out, long seed) throws IOException {
+        if (target.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("initDraft: out is the target directory " + target + "; give the draft a directory of its own");
+        }
+        ModelConfig draft = DraftDesign.derive(ModelConfig.load(target.resolve("config.json")), request);
+        DType dtype = "bfloat16".equals(draft.torchDtype()) ? DType.BF16 : DType.F32;
+        boolean tokenizer = Files.isRegularFile(target.resolve(Tokenizer.TOKENIZER_JSON));
+        HfExport.save(LlamaLoader.initialize(draft, seed, 0.02), out, dtype, tokenizer ? target : null);
+        return draft;
+    }
+
+    /** Tokenizes a corpus with the tokenizer of {@code tokenizerDir} into the token files {@code options} names. */
+    public static PrepareReport prepare(Path tokenizerDir, PrepareOptions options, PrintStream log) throws IOException {
+        return new CorpusPreparer(Tokenizer.load(tokenizerDir), options, WorkerPool.common(), log).run();
     }
 
     /** Pre-trains {@code draft} on {@code tokens} tokens of {@code data} with the pretrain command's defaults, in place. */
@@ -80,7 +106,7 @@ public final class FastDraft {
      */
     public static Distill.Result distill(Path draft, Path data, Path out, DistillLoss.Kind loss, double epochs, PrintStream log) throws IOException {
         PrintStream l = log(log);
-        var mc = dev.fastdraft.models.config.ModelConfig.load(draft.resolve("config.json"));
+        ModelConfig mc = ModelConfig.load(draft.resolve("config.json"));
         DistillData d = DistillData.read(data, mc.vocabSize(), loss != DistillLoss.Kind.CE, 0.05, 1234, false, l);
         int seqLen = Math.max(1, Math.min(Math.min(512, mc.maxPositionEmbeddings()), d.longest() - 1));
         TrainConfig cfg = Distill.config(Distill.steps(d, epochs, 8), seqLen, 8, 3e-4);
