@@ -57,7 +57,7 @@ public final class DistillCommand implements Command {
         long steps = a.has("--steps") ? a.longValue("--steps", 1) : Distill.steps(data, a.number("--epochs", 1), rowsPerStep);
         TrainConfig cfg = TrainingOptions.config(a, seqLen, batch, steps, DEFAULTS);
         Distill.Result r = Distill.run(draft, data, cfg, new Distill.Settings(kind, (float) a.number("--kd-weight", 1)), a.path("--out"),
-                a.flag("--resume"), TrainingOptions.saveDtype(a), console.err());
+                a.flag("--resume"), TrainingOptions.saveDtype(a, draft), console.err());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "distilled %s: %d steps, train loss %.4f", r.out(), r.steps(), r.trainLoss()));
         if (r.valLossAfter().isPresent()) {
             line.append(String.format(Locale.ROOT, ", validation loss %.4f -> %.4f (completion tokens)", r.valLossBefore().getAsDouble(), r.valLossAfter().getAsDouble()));

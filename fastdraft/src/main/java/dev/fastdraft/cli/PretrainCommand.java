@@ -43,7 +43,7 @@ public final class PretrainCommand implements Command {
         TrainConfig cfg = TrainingOptions.config(a, seqLen, batch, steps, DEFAULTS);
         Path out = a.has("--out") ? a.path("--out") : null;
         Pretrain.Result r = Pretrain.run(a.path("--draft"), a.path("--data"), a.has("--val-data") ? a.path("--val-data") : null, cfg, out,
-                a.flag("--resume"), TrainingOptions.saveDtype(a), console.err());
+                a.flag("--resume"), TrainingOptions.saveDtype(a, a.path("--draft")), console.err());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "pretrained %s: %d steps, train loss %.4f", r.out(), r.steps(), r.trainLoss()));
         if (r.valLoss().isPresent()) {
             line.append(String.format(Locale.ROOT, ", validation loss %.4f, perplexity %.2f", r.valLoss().getAsDouble(), r.valPerplexity().getAsDouble()));

@@ -54,7 +54,7 @@ final class TrainingOptions {
                 Option.value("--checkpoint-every", "N", "checkpoint interval in steps; 0: only the final model "
                         + (d.checkpointEvery() >= 0 ? "(default " + d.checkpointEvery() + ")" : fraction)),
                 Option.flag("--resume", "continue from the checkpoint in the output directory"),
-                Option.value("--save-dtype", "D", "dtype of the saved model: f32 | bf16 (default f32)"),
+                Option.value("--save-dtype", "D", "dtype of the saved model: f32 | bf16 (default: the dtype the draft is stored in)"),
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
@@ -70,6 +70,11 @@ final class TrainingOptions {
                 new AdamW.Hyper(a.number("--beta1", 0.9), a.number("--beta2", 0.95), a.number("--eps", 1e-8), a.number("--weight-decay", 0.1)),
                 a.number("--grad-clip", 1.0), a.string("--data-order", d.dataOrder()), a.longValue("--seed", 1234),
                 a.integer("--val-every", d.valEvery(steps)), a.integer("--val-batches", 8), a.integer("--checkpoint-every", d.checkpointEvery(steps)));
+    }
+
+    /** --save-dtype, else the dtype the draft's weights are stored in (training keeps F32 master weights either way). */
+    static DType saveDtype(Args a, java.nio.file.Path draftDir) throws java.io.IOException {
+        return a.has("--save-dtype") ? saveDtype(a) : dev.fastdraft.pipeline.HfExport.storedDtype(draftDir);
     }
 
     static DType saveDtype(Args a) {

@@ -76,9 +76,9 @@ public final class FastDraft {
         return pretrain(draft, data, valData, Pretrain.config(tokens, seqLen, batch, lr), null, false, log);
     }
 
-    /** Pre-training with any {@link TrainConfig}; {@code out} null trains in place; saves F32 weights. */
+    /** Pre-training with any {@link TrainConfig}; {@code out} null trains in place; saves in the draft's stored dtype. */
     public static Pretrain.Result pretrain(Path draft, Path data, Path valData, TrainConfig config, Path out, boolean resume, PrintStream log) throws IOException {
-        return Pretrain.run(draft, data, valData, config, out, resume, DType.F32, log(log));
+        return Pretrain.run(draft, data, valData, config, out, resume, HfExport.storedDtype(draft), log(log));
     }
 
     /**
@@ -101,7 +101,7 @@ public final class FastDraft {
     }
 
     /**
-     * Distills with the distill command's defaults: {@code epochs} over the data, seq-len min(512, context,
+     * Distills with the distill command's defaults (saved in the draft's stored dtype): {@code epochs} over the data, seq-len min(512, context,
      * longest example), batch 8, lr 3e-4, 5% of the prompts for validation.
      */
     public static Distill.Result distill(Path draft, Path data, Path out, DistillLoss.Kind loss, double epochs, PrintStream log) throws IOException {
@@ -110,13 +110,13 @@ public final class FastDraft {
         DistillData d = DistillData.read(data, mc.vocabSize(), loss != DistillLoss.Kind.CE, 0.05, 1234, false, l);
         int seqLen = Math.max(1, Math.min(Math.min(512, mc.maxPositionEmbeddings()), d.longest() - 1));
         TrainConfig cfg = Distill.config(Distill.steps(d, epochs, 8), seqLen, 8, 3e-4);
-        return Distill.run(draft, d, cfg, new Distill.Settings(loss, 1f), out, false, DType.F32, l);
+        return Distill.run(draft, d, cfg, new Distill.Settings(loss, 1f), out, false, HfExport.storedDtype(draft), l);
     }
 
-    /** Distillation with every setting given. */
+    /** Distillation with every setting given; saves in the draft's stored dtype. */
     public static Distill.Result distill(Path draft, DistillData data, TrainConfig config, Distill.Settings settings, Path out, boolean resume,
                                          PrintStream log) throws IOException {
-        return Distill.run(draft, data, config, settings, out, resume, DType.F32, log(log));
+        return Distill.run(draft, data, config, settings, out, resume, HfExport.storedDtype(draft), log(log));
     }
 
     /**

@@ -100,6 +100,14 @@ public final class HfExport {
         return new Report(dir, List.copyOf(errors), List.copyOf(warnings));
     }
 
+    /** The dtype the matrices of the model in {@code dir} are stored in (F32 when it has none or an unknown one). */
+    public static DType storedDtype(Path dir) throws IOException {
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            String t = storedMatrixDtype(ckpt);
+            return "bfloat16".equals(t) ? DType.BF16 : "float16".equals(t) ? DType.F16 : DType.F32;
+        }
+    }
+
     /** The torch name of the dtype of the first matrix, or null when there is none. */
     private static String storedMatrixDtype(Checkpoint ckpt) {
         for (String name : ckpt.names()) {

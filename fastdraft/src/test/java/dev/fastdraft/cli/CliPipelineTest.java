@@ -79,6 +79,15 @@ class CliPipelineTest {
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().matches("(?s)pretrained .*: 8 steps, train loss [0-9.]+, validation loss [0-9.]+, perplexity [0-9.]+\\s*"), r.out());
         assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(d.resolve("model.safetensors"))), "trained in place");
+        assertEquals("float32", ModelConfig.load(d.resolve("config.json")).torchDtype(), "saved as the draft was stored");
+        Path half = TinyModels.model(dir.resolve("pre-bf16"), TinyModels.config(16, 1, 64), 4, 0.1, DType.BF16);
+        Run h = cli("pretrain", "--draft", half.toString(), "--data", train.toString(), "--tokens", "64", "--seq-len", "16", "--batch", "2",
+                "--out", dir.resolve("pre-bf16-out").toString());
+        assertEquals(0, h.rc(), h.err());
+        assertEquals("bfloat16", ModelConfig.load(dir.resolve("pre-bf16-out").resolve("config.json")).torchDtype(), "a bf16 draft stays bf16");
+        try (LlamaLoader.Loaded m = LlamaLoader.open(dir.resolve("pre-bf16-out"))) {
+            assertEquals("BF16", m.checkpoint().info("model.embed_tokens.weight").dtypeName());
+        }
         oneLineError(cli("pretrain", "--draft", d.toString(), "--data", train.toString(), "--tokens", "1k", "--seq-len", "100", "--batch", "2"),
                 "--seq-len 100 is longer than the draft's context of 64");
         oneLineError(cli("pretrain", "--draft", d.toString(), "--data", train.toString(), "--tokens", "10", "--seq-len", "16"), "less than one optimizer step");

@@ -109,6 +109,24 @@ class SynthTest {
     }
 
     @Test
+    void recordsRoundTripThroughJson() {
+        SynthRecord r = new SynthRecord(3, 1, 0.8, 0.95, 123456789012L, "stop", "say \"hi\"\n\u00e9", "h\u00e9", new int[] {1, 2}, new int[] {5, 6},
+                2, new int[] {5, 9, 6, 1}, new float[] {0.75f, 1.0e-7f, 0.5f, 3.0e-12f});
+        String line = r.toJson();
+        assertFalse(line.contains("\n"), "one line: " + line);
+        SynthRecord back = SynthRecord.parse(line);
+        assertEquals(r.prompt(), back.prompt());
+        assertEquals(r.completion(), back.completion());
+        assertEquals(r.seed(), back.seed());
+        assertEquals(r.temperature(), back.temperature());
+        assertArrayEquals(r.completionIds(), back.completionIds());
+        assertArrayEquals(r.topIds(), back.topIds());
+        assertArrayEquals(r.topProbs(), back.topProbs(), "probabilities survive exactly (shortest float text, exponents included)");
+        var e = assertThrows(IllegalArgumentException.class, () -> SynthRecord.parse("{\"prompt_ids\": [1], \"completion_ids\": [2, -1]}"));
+        assertTrue(e.getMessage().contains("completion_ids"), e.getMessage());
+    }
+
+    @Test
     void anOutputMadeFromOtherPromptsIsRefused() throws Exception {
         Path out = dir.resolve("other.jsonl");
         synth(PROMPTS, settings(2, 2, 0), out);
