@@ -1,7 +1,6 @@
 package dev.fastdraft.kernels.gemv;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import java.lang.foreign.MemorySegment;
@@ -18,12 +17,14 @@ final class Bf16Kernel extends SkinnyKernel {
     private static final ValueLayout.OfShort W_LAYOUT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    private static final IntVector HIGH_HALF = IntVector.broadcast(I, 0xFFFF_0000);
+
     private static FloatVector even(IntVector raw) {
         return raw.lanewise(LSHL, 16).reinterpretAsFloats();
     }
 
     private static FloatVector odd(IntVector raw) {
-        return raw.lanewise(AND, 0xFFFF_0000).reinterpretAsFloats();
+        return raw.and(HIGH_HALF).reinterpretAsFloats();
     }
 
     private static IntVector load(MemorySegment w, long off) {

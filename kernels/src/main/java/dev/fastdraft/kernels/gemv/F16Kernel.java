@@ -1,16 +1,18 @@
 package dev.fastdraft.kernels.gemv;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.MAX;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * IEEE binary16 weights, read as for bfloat16 (one int vector = 2 * L halves) but decoded without any
@@ -20,31 +22,33 @@ import jdk.incubator.vector.IntVector;
  *
  * <p>Activations beyond 2^15 would overflow after that scaling, so for such rows the packing scales by a
  * smaller power of two and the results are scaled back ({@link Activations#resultScale()}). Infinite and NaN
- * weights (exponent 31) have no such representation: the loops OR a per-element test for them into a flag
- * and the rare group that has one is recomputed exactly.
+ * weights (exponent 31) have no such representation: the loops keep a running maximum of the weights'
+ * magnitudes (two vector ops per 2 * L weights) and the rare group that holds one is recomputed exactly.
  */
 final class F16Kernel extends SkinnyKernel {
     private static final ValueLayout.OfShort W_LAYOUT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int KEEP = 0x8FFF_E000;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(I.vectorBitSize()));
     /** Largest activation magnitude that can be packed with the full 2^112 factor and stay finite. */
     private static final float FULL_SCALE_LIMIT = 0x1p15f;
 
+    private static final IntVector KEEP_BITS = IntVector.broadcast(I, KEEP);
+    private static final ShortVector MAGNITUDE = ShortVector.broadcast(S, (short) 0x7FFF);
+    /** Exponent 31 (inf or NaN) is the only range of magnitudes at or above this. */
+    private static final short INF_OR_NAN = 0x7C00;
+
     private static FloatVector even(IntVector raw) {
-        return raw.lanewise(LSHL, 16).lanewise(ASHR, 3).lanewise(AND, KEEP).reinterpretAsFloats();
+        return raw.lanewise(LSHL, 16).lanewise(ASHR, 3).and(KEEP_BITS).reinterpretAsFloats();
     }
 
     private static FloatVector odd(IntVector raw) {
-        return raw.lanewise(ASHR, 3).lanewise(AND, KEEP).reinterpretAsFloats();
+        return raw.lanewise(ASHR, 3).and(KEEP_BITS).reinterpretAsFloats();
     }
 
-    /** Bit 15 or 31 set where a half has exponent 31 (inf or NaN); the add cannot carry between halves. */
-    private static IntVector special(IntVector raw) {
-        return raw.lanewise(AND, 0x7FFF_7FFF).add(0x0400_0400);
-    }
-
-    private static boolean anySpecial(IntVector flags) {
-        return flags.lanewise(AND, 0x8000_8000).reduceLanes(OR) != 0;
+    /** Running maximum of the halves' magnitudes (sign cleared, so a signed 16-bit max orders them). */
+    private static ShortVector largest(ShortVector largest, IntVector raw) {
+        return largest.max(raw.reinterpretAsShorts().and(MAGNITUDE));
     }
 
     private static IntVector load(MemorySegment w, long off) {
@@ -86,45 +90,44 @@ final class F16Kernel extends SkinnyKernel {
         return Float.float16ToFloat(w.get(W_LAYOUT, rowOff + 2L * i));
     }
 
+    /**
+     * Two passes of two outputs: four outputs' worth of decoding in one loop would exceed the budget C2 inlines
+     * per method (NodeCountInliningCutoff), and a vector op left out of line allocates on every iteration.
+     */
     @Override
     void rows1x4(Pass p, int row, int j) {
+        rows1x2(p, row, j);
+        rows1x2(p, row, j + 2);
+    }
+
+    private void rows1x2(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
         int xr = row * k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes, o2 = o1 + p.rowBytes, o3 = o2 + p.rowBytes;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
             FloatVector xe = FloatVector.fromArray(F, x, xr + i);
             FloatVector xo = FloatVector.fromArray(F, x, xr + i + L);
             long bo = 2L * i;
             IntVector r0 = load(w, o0 + bo);
-            flags = flags.or(special(r0));
+            largest = largest(largest, r0);
             a0 = even(r0).fma(xe, a0);
             b0 = odd(r0).fma(xo, b0);
             IntVector r1 = load(w, o1 + bo);
-            flags = flags.or(special(r1));
+            largest = largest(largest, r1);
             a1 = even(r1).fma(xe, a1);
             b1 = odd(r1).fma(xo, b1);
-            IntVector r2 = load(w, o2 + bo);
-            flags = flags.or(special(r2));
-            a2 = even(r2).fma(xe, a2);
-            b2 = odd(r2).fma(xo, b2);
-            IntVector r3 = load(w, o3 + bo);
-            flags = flags.or(special(r3));
-            a3 = even(r3).fma(xe, a3);
-            b3 = odd(r3).fma(xo, b3);
         }
-        if (anySpecial(flags)) {
-            exact(p, row, 1, j, 4);
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
+            exact(p, row, 1, j, 2);
             return;
         }
         p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
         p.put(row, j + 1, a1.add(b1).reduceLanes(ADD) + tail(x, xr, w, o1, kv, k));
-        p.put(row, j + 2, a2.add(b2).reduceLanes(ADD) + tail(x, xr, w, o2, kv, k));
-        p.put(row, j + 3, a3.add(b3).reduceLanes(ADD) + tail(x, xr, w, o3, kv, k));
     }
 
     @Override
@@ -136,14 +139,14 @@ final class F16Kernel extends SkinnyKernel {
         long o0 = p.rowOffset(j);
         FloatVector a0 = FloatVector.zero(F), b0 = a0;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
             IntVector r0 = load(w, o0 + 2L * i);
-            flags = flags.or(special(r0));
+            largest = largest(largest, r0);
             a0 = even(r0).fma(FloatVector.fromArray(F, x, xr + i), a0);
             b0 = odd(r0).fma(FloatVector.fromArray(F, x, xr + i + L), b0);
         }
-        if (anySpecial(flags)) {
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
             exact(p, row, 1, j, 1);
             return;
         }
@@ -159,13 +162,13 @@ final class F16Kernel extends SkinnyKernel {
         long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
             long bo = 2L * i;
             IntVector r0 = load(w, o0 + bo);
-            flags = flags.or(special(r0));
+            largest = largest(largest, r0);
             IntVector r1 = load(w, o1 + bo);
-            flags = flags.or(special(r1));
+            largest = largest(largest, r1);
             FloatVector e0 = even(r0), e1 = even(r1);
             FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
             a00 = e0.fma(xv, a00);
@@ -181,7 +184,7 @@ final class F16Kernel extends SkinnyKernel {
             b10 = d0.fma(xv, b10);
             b11 = d1.fma(xv, b11);
         }
-        if (anySpecial(flags)) {
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
             exact(p, row, 2, j, 2);
             return;
         }
@@ -200,13 +203,13 @@ final class F16Kernel extends SkinnyKernel {
         long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
             long bo = 2L * i;
             IntVector r0 = load(w, o0 + bo);
-            flags = flags.or(special(r0));
+            largest = largest(largest, r0);
             IntVector r1 = load(w, o1 + bo);
-            flags = flags.or(special(r1));
+            largest = largest(largest, r1);
             FloatVector w0 = even(r0), w1 = even(r1);
             FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
             c00 = w0.fma(xv, c00);
@@ -235,7 +238,7 @@ final class F16Kernel extends SkinnyKernel {
             c30 = w0.fma(xv, c30);
             c31 = w1.fma(xv, c31);
         }
-        if (anySpecial(flags)) {
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
             exact(p, row, 4, j, 2);
             return;
         }
