@@ -83,7 +83,13 @@ public final class GemvBenchmark implements Command {
              MemoryBandwidth probe = MemoryBandwidth.standard()) {
             MemorySegment[] weights = new MemorySegment[copies];
             SplittableRandom rnd = new SplittableRandom(42);
-            for (int c = 0; c < copies; c++) weights[c] = randomWeights(arena, rnd, wt, matrixBytes);
+            MemorySegment pattern = randomPattern(arena, rnd, wt);
+            for (int c = 0; c < copies; c++) {
+                weights[c] = arena.allocate(matrixBytes, 64);
+                for (long off = 0; off < matrixBytes; off += pattern.byteSize()) {
+                    MemorySegment.copy(pattern, 0, weights[c], off, Math.min(pattern.byteSize(), matrixBytes - off));
+                }
+            }
             MemorySegment x = arena.allocate((long) rows * k * Float.BYTES, 64);
             for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
             MemorySegment y = arena.allocate((long) rows * n * Float.BYTES, 64);
@@ -179,9 +185,11 @@ public final class GemvBenchmark implements Command {
         }
     }
 
-    /** Weights like a trained layer's (normal, std 0.05); a random 64 KiB pattern repeated, since filling GBs element by element is slow. */
-    private static MemorySegment randomWeights(Arena arena, SplittableRandom rnd, WeightType wt, long bytes) {
-        MemorySegment w = arena.allocate(bytes, 64);
+    /**
+     * Weights like a trained layer's (normal, std 0.05): 16 Ki random values, repeated to fill each copy,
+     * since filling hundreds of MiB value by value is slow.
+     */
+    private static MemorySegment randomPattern(Arena arena, SplittableRandom rnd, WeightType wt) {
         int patternFloats = 16 * 1024;
         MemorySegment pattern = arena.allocate((long) patternFloats * wt.elementBytes(), 64);
         for (int i = 0; i < patternFloats; i++) {
@@ -192,10 +200,7 @@ public final class GemvBenchmark implements Command {
                 case F16 -> pattern.set(HalfFloats.SHORT_LE, 2L * i, HalfFloats.floatToF16(v));
             }
         }
-        for (long off = 0; off < bytes; off += pattern.byteSize()) {
-            MemorySegment.copy(pattern, 0, w, off, Math.min(pattern.byteSize(), bytes - off));
-        }
-        return w;
+        return pattern;
     }
 
     private static double gaussian(SplittableRandom rnd) {
