@@ -72,17 +72,11 @@ final class F16Kernel extends SkinnyKernel {
 
     @Override
     Activations pack(int rows, int k, MemorySegment x, long xOff, int ldx) {
-        float max = 0;
-        for (int r = 0; r < rows; r++) {
-            long base = xOff + (long) r * ldx;
-            for (int i = 0; i < k; i++) {
-                float a = Math.abs(x.getAtIndex(X_LAYOUT, base + i));
-                if (a > max && a != Float.POSITIVE_INFINITY) max = a;
-            }
-        }
+        float[] data = packPlain(rows, k, x, xOff, ldx);
+        float max = largestFinite(data);
         int shift = max < FULL_SCALE_LIMIT ? 0 : Math.getExponent(max) - 14;
-        float scale = Math.scalb(1f, 112 - shift);
-        return new Activations(packDeinterleaved(rows, k, x, xOff, ldx, scale), rows, k, Math.scalb(1f, shift), x, xOff, ldx);
+        deinterleave(data, rows, k, Math.scalb(1f, 112 - shift));
+        return new Activations(data, rows, k, Math.scalb(1f, shift), x, xOff, ldx);
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.fastdraft.kernels.gemv;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -140,7 +142,7 @@ abstract class SkinnyKernel {
         }
     }
 
-    /** The plain layout: rows copied as they are, times {@code scale}. */
+    /** The plain layout: rows copied as they are. */
     static float[] packPlain(int rows, int k, MemorySegment x, long xOff, int ldx) {
         float[] data = new float[rows * k];
         for (int r = 0; r < rows; r++) {
@@ -149,27 +151,50 @@ abstract class SkinnyKernel {
         return data;
     }
 
+    /** Lane i takes element 2i (or 2i + 1) of the pair (first vector, second vector); indices past L pick from the second. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> 2 * i);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+
     /**
      * The de-interleaved layout of the 16-bit formats: within each full block of {@link #BLOCK} elements the
-     * even elements come first, then the odd ones; the tail past the last full block stays in order.
+     * even elements come first, then the odd ones; the tail past the last full block stays in order. Everything
+     * is multiplied by {@code scale}, a power of two.
      */
     static float[] packDeinterleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float scale) {
-        float[] data = packPlain(rows, k, x, xOff, ldx);
-        float[] block = new float[BLOCK];
+        return deinterleave(packPlain(rows, k, x, xOff, ldx), rows, k, scale);
+    }
+
+    /** Turns plain rows into the de-interleaved layout in place. */
+    static float[] deinterleave(float[] data, int rows, int k, float scale) {
         int full = k - k % BLOCK;
         for (int r = 0; r < rows; r++) {
             int base = r * k;
-            for (int b = 0; b < full; b += BLOCK) {
-                System.arraycopy(data, base + b, block, 0, BLOCK);
-                for (int t = 0; t < L; t++) {
-                    data[base + b + t] = block[2 * t] * scale;
-                    data[base + b + L + t] = block[2 * t + 1] * scale;
-                }
+            for (int b = base; b < base + full; b += BLOCK) {
+                FloatVector first = FloatVector.fromArray(F, data, b);
+                FloatVector second = FloatVector.fromArray(F, data, b + L);
+                first.rearrange(EVENS, second).mul(scale).intoArray(data, b);
+                first.rearrange(ODDS, second).mul(scale).intoArray(data, b + L);
             }
             if (scale != 1f) {
                 for (int i = base + full; i < base + k; i++) data[i] *= scale;
             }
         }
         return data;
+    }
+
+    /** The largest finite magnitude in {@code data} (0 if none); infinities and NaNs are skipped. */
+    static float largestFinite(float[] data) {
+        FloatVector largest = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= data.length - L; i += L) {
+            FloatVector a = FloatVector.fromArray(F, data, i).abs();
+            largest = largest.max(a.blend(0f, a.compare(VectorOperators.LT, Float.POSITIVE_INFINITY).not()));
+        }
+        float max = largest.reduceLanes(VectorOperators.MAX);
+        for (; i < data.length; i++) {
+            float a = Math.abs(data[i]);
+            if (a > max && a < Float.POSITIVE_INFINITY) max = a;
+        }
+        return max;
     }
 }
