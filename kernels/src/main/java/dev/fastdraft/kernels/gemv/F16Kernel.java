@@ -176,6 +176,37 @@ final class F16Kernel extends SkinnyKernel {
     }
 
     @Override
+    void rows3x1(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int x0 = row * k, x1 = x0 + k, x2 = x1 + k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+        int kv = k - k % BLOCK;
+        ShortVector largest = ShortVector.zero(S);
+        for (int i = 0; i < kv; i += BLOCK) {
+            IntVector r0 = load(w, o0 + 2L * i);
+            largest = largest(largest, r0);
+            FloatVector wv = even(r0);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            wv = odd(r0);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
+            b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
+        }
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
+            exact(p, row, 3, j, 1);
+            return;
+        }
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+    }
+
+    @Override
     void rows4x1(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();

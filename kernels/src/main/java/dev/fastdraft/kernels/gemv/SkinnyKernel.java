@@ -20,10 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Register blocking: each method decodes a weight vector once and uses it for all the activation rows
  * of its group, with separate accumulators for the even and the odd half of a block so that two FMA chains
  * per (row, output) hide the FMA latency. {@link #tile} covers up to 16 rows and {@link #TILE} outputs with
- * groups of 4 rows x 1 output (8 accumulators), then 2 x 1, and 1 row x 4 outputs (8 accumulators) for a
- * single row; the tile's weight rows are still in L1 when the second and later row groups read them, so
- * memory sees each weight once. Wider shapes (4 x 2, 2 x 2) measured slower on AVX2: C2 unrolls these
- * loops four times and hoists their loads, and with 16 vector registers the extra live values spill.
+ * groups of 4 rows x 1 output (8 accumulators), then 3 x 1 or 2 x 1, output by output so that the
+ * later row groups find the weight row in L1; a single remaining row runs 1 row x 4 outputs (8 accumulators)
+ * over the tile, whose weights are then in L2. Memory sees each weight once. Wider shapes (4 x 2, 2 x 2)
+ * measured slower on AVX2: C2 unrolls these loops four times and hoists their loads, and with 16 vector
+ * registers the extra live values spill.
  *
  * <p>Implementations keep each hot loop inside one class so that it is monomorphic; the virtual calls here
  * happen once per row group and tile, never per element.
@@ -99,6 +100,9 @@ abstract class SkinnyKernel {
     /** Rows row..row+1, output j. */
     abstract void rows2x1(Pass p, int row, int j);
 
+    /** Rows row..row+2, output j. */
+    abstract void rows3x1(Pass p, int row, int j);
+
     /** Rows row..row+3, output j. */
     abstract void rows4x1(Pass p, int row, int j);
 
@@ -108,17 +112,17 @@ abstract class SkinnyKernel {
     /** All rows of {@code p} for outputs [j0, j1), at most {@link #TILE} of them. */
     final void tile(Pass p, int j0, int j1) {
         int rows = p.a.rows();
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            for (int j = j0; j < j1; j++) rows4x1(p, r, j);
+        int grouped = rows - (rows % 4 == 1 ? 1 : 0);
+        // output by output, so that each weight row is reused from L1 by all the row groups
+        for (int j = j0; j < j1; j++) {
+            int r = 0;
+            for (; r + 4 <= grouped; r += 4) rows4x1(p, r, j);
+            if (grouped - r == 3) rows3x1(p, r, j);
+            else if (grouped - r == 2) rows2x1(p, r, j);
         }
-        if (r + 2 <= rows) {
-            for (int j = j0; j < j1; j++) rows2x1(p, r, j);
-            r += 2;
-        }
-        if (r < rows) {
-            if (j1 - j0 == TILE) rows1x4(p, r, j0);
-            else for (int j = j0; j < j1; j++) rows1x1(p, r, j);
+        if (grouped < rows) {
+            if (j1 - j0 == TILE) rows1x4(p, grouped, j0);
+            else for (int j = j0; j < j1; j++) rows1x1(p, grouped, j);
         }
     }
 
