@@ -104,6 +104,7 @@ class SkinnyGemmTest {
             check(wt, two, rows, 1000, 4097, 3, 4100, 2, 1, 1003, rows == 7, rows);
         }
         check(wt, one, 2, 4096, 256, 0, 256, 0, 0, 4096, false, 99);
+        for (int rows : new int[] {1, 5}) check(wt, two, rows, 4097, 17, 1, 19, 3, 2, 4099, rows == 5, 100 + rows);
     }
 
     @ParameterizedTest
