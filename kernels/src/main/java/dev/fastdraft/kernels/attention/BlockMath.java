@@ -30,24 +30,24 @@ final class BlockMath {
     /** a[ao .. ao+padded(hd)) = seg[off .. off+hd) * scale, zero padded. */
     static void loadRow(MemorySegment seg, long off, int hd, float scale, float[] a, int ao) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) Simd.load(seg, off + c).mul(scale).intoArray(a, ao + c);
-        if (full < hd) Simd.load(seg, off + full, S.indexInRange(full, hd)).mul(scale).intoArray(a, ao + full);
+        for (int c = 0; c < full; c += L) FloatVector.fromMemorySegment(Simd.S, seg, (off + c) * 4L, Simd.NATIVE).mul(scale).intoArray(a, ao + c);
+        if (full < hd) FloatVector.fromMemorySegment(Simd.S, seg, (off + full) * 4L, Simd.NATIVE, S.indexInRange(full, hd)).mul(scale).intoArray(a, ao + full);
     }
 
     /** seg[off .. off+hd) = a[ao ..] * mul. */
     static void storeRow(float[] a, int ao, float mul, MemorySegment seg, long off, int hd) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) Simd.store(FloatVector.fromArray(S, a, ao + c).mul(mul), seg, off + c);
-        if (full < hd) Simd.store(FloatVector.fromArray(S, a, ao + full).mul(mul), seg, off + full, S.indexInRange(full, hd));
+        for (int c = 0; c < full; c += L) FloatVector.fromArray(S, a, ao + c).mul(mul).intoMemorySegment(seg, (off + c) * 4L, Simd.NATIVE);
+        if (full < hd) FloatVector.fromArray(S, a, ao + full).mul(mul).intoMemorySegment(seg, (off + full) * 4L, Simd.NATIVE, S.indexInRange(full, hd));
     }
 
     /** seg[off .. off+hd) += a[ao ..]. */
     static void addRow(float[] a, int ao, MemorySegment seg, long off, int hd) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) Simd.store(Simd.load(seg, off + c).add(FloatVector.fromArray(S, a, ao + c)), seg, off + c);
+        for (int c = 0; c < full; c += L) FloatVector.fromMemorySegment(Simd.S, seg, (off + c) * 4L, Simd.NATIVE).add(FloatVector.fromArray(S, a, ao + c)).intoMemorySegment(seg, (off + c) * 4L, Simd.NATIVE);
         if (full < hd) {
             VectorMask<Float> m = S.indexInRange(full, hd);
-            Simd.store(Simd.load(seg, off + full, m).add(FloatVector.fromArray(S, a, ao + full)), seg, off + full, m);
+            FloatVector.fromMemorySegment(Simd.S, seg, (off + full) * 4L, Simd.NATIVE, m).add(FloatVector.fromArray(S, a, ao + full)).intoMemorySegment(seg, (off + full) * 4L, Simd.NATIVE, m);
         }
     }
 
@@ -64,17 +64,17 @@ final class BlockMath {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int c = 0; c < full; c += L) {
                 FloatVector x = FloatVector.fromArray(S, a, ao + c);
-                a0 = Simd.load(seg, r0 + c).fma(x, a0);
-                a1 = Simd.load(seg, r1 + c).fma(x, a1);
-                a2 = Simd.load(seg, r2 + c).fma(x, a2);
-                a3 = Simd.load(seg, r3 + c).fma(x, a3);
+                a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + c) * 4L, Simd.NATIVE).fma(x, a0);
+                a1 = FloatVector.fromMemorySegment(Simd.S, seg, (r1 + c) * 4L, Simd.NATIVE).fma(x, a1);
+                a2 = FloatVector.fromMemorySegment(Simd.S, seg, (r2 + c) * 4L, Simd.NATIVE).fma(x, a2);
+                a3 = FloatVector.fromMemorySegment(Simd.S, seg, (r3 + c) * 4L, Simd.NATIVE).fma(x, a3);
             }
             if (tm != null) {
                 FloatVector x = FloatVector.fromArray(S, a, ao + full);
-                a0 = Simd.load(seg, r0 + full, tm).fma(x, a0);
-                a1 = Simd.load(seg, r1 + full, tm).fma(x, a1);
-                a2 = Simd.load(seg, r2 + full, tm).fma(x, a2);
-                a3 = Simd.load(seg, r3 + full, tm).fma(x, a3);
+                a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + full) * 4L, Simd.NATIVE, tm).fma(x, a0);
+                a1 = FloatVector.fromMemorySegment(Simd.S, seg, (r1 + full) * 4L, Simd.NATIVE, tm).fma(x, a1);
+                a2 = FloatVector.fromMemorySegment(Simd.S, seg, (r2 + full) * 4L, Simd.NATIVE, tm).fma(x, a2);
+                a3 = FloatVector.fromMemorySegment(Simd.S, seg, (r3 + full) * 4L, Simd.NATIVE, tm).fma(x, a3);
             }
             int o = so + j - j0;
             s[o] = a0.reduceLanes(VectorOperators.ADD);
@@ -85,8 +85,8 @@ final class BlockMath {
         for (; j < j1; j++) {
             long r0 = base + (long) j * ld;
             FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0; c < full; c += L) a0 = Simd.load(seg, r0 + c).fma(FloatVector.fromArray(S, a, ao + c), a0);
-            if (tm != null) a0 = Simd.load(seg, r0 + full, tm).fma(FloatVector.fromArray(S, a, ao + full), a0);
+            for (int c = 0; c < full; c += L) a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + c) * 4L, Simd.NATIVE).fma(FloatVector.fromArray(S, a, ao + c), a0);
+            if (tm != null) a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + full) * 4L, Simd.NATIVE, tm).fma(FloatVector.fromArray(S, a, ao + full), a0);
             s[so + j - j0] = a0.reduceLanes(VectorOperators.ADD);
         }
     }
@@ -101,14 +101,14 @@ final class BlockMath {
         for (int col = 0; col < full; col += L) {
             FloatVector x = FloatVector.fromArray(S, acc, ao + col).mul(c);
             long r = base + (long) j0 * ld + col;
-            for (int j = 0; j < n; j++, r += ld) x = Simd.load(seg, r).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            for (int j = 0; j < n; j++, r += ld) x = FloatVector.fromMemorySegment(Simd.S, seg, (r) * 4L, Simd.NATIVE).fma(FloatVector.broadcast(S, w[wo + j]), x);
             x.intoArray(acc, ao + col);
         }
         if (full < hd) {
             VectorMask<Float> tm = S.indexInRange(full, hd);
             FloatVector x = FloatVector.fromArray(S, acc, ao + full).mul(c);
             long r = base + (long) j0 * ld + full;
-            for (int j = 0; j < n; j++, r += ld) x = Simd.load(seg, r, tm).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            for (int j = 0; j < n; j++, r += ld) x = FloatVector.fromMemorySegment(Simd.S, seg, (r) * 4L, Simd.NATIVE, tm).fma(FloatVector.broadcast(S, w[wo + j]), x);
             x.intoArray(acc, ao + full);
         }
     }

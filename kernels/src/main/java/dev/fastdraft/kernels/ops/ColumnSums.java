@@ -1,9 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -43,40 +40,43 @@ final class ColumnSums {
                               MemorySegment out, long outOff) {
         int c0 = t * BLOCK_COLS;
         if (c0 + BLOCK_COLS <= n) {
+            // Four column vectors stay in registers down all the rows.
             FloatVector s0 = FloatVector.zero(Simd.S), s1 = s0, s2 = s0, s3 = s0;
             for (int r = 0; r < rows; r++) {
-                long ao = aOff + (long) r * lda + c0, bo = bOff + (long) r * ldb + c0;
-                float sh = shift == null ? 0f : Simd.get(shift, shiftOff + r);
-                float sc = scale == null ? 1f : Simd.get(scale, scaleOff + r);
-                s0 = term(a, ao, b, bo, sh, sc).add(s0);
-                s1 = term(a, ao + L, b, bo + L, sh, sc).add(s1);
-                s2 = term(a, ao + 2 * L, b, bo + 2 * L, sh, sc).add(s2);
-                s3 = term(a, ao + 3 * L, b, bo + 3 * L, sh, sc).add(s3);
+                long ao = aOff + (long) r * lda + c0;
+                if (b == null) {
+                    s0 = s0.add(FloatVector.fromMemorySegment(Simd.S, a, (ao) * 4L, Simd.NATIVE));
+                    s1 = s1.add(FloatVector.fromMemorySegment(Simd.S, a, (ao + L) * 4L, Simd.NATIVE));
+                    s2 = s2.add(FloatVector.fromMemorySegment(Simd.S, a, (ao + 2 * L) * 4L, Simd.NATIVE));
+                    s3 = s3.add(FloatVector.fromMemorySegment(Simd.S, a, (ao + 3 * L) * 4L, Simd.NATIVE));
+                } else {
+                    long bo = bOff + (long) r * ldb + c0;
+                    FloatVector sh = FloatVector.broadcast(Simd.S, shift == null ? 0f : Simd.get(shift, shiftOff + r));
+                    FloatVector sc = FloatVector.broadcast(Simd.S, scale == null ? 1f : Simd.get(scale, scaleOff + r));
+                    s0 = FloatVector.fromMemorySegment(Simd.S, a, (ao) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, b, (bo) * 4L, Simd.NATIVE).sub(sh).mul(sc), s0);
+                    s1 = FloatVector.fromMemorySegment(Simd.S, a, (ao + L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, b, (bo + L) * 4L, Simd.NATIVE).sub(sh).mul(sc), s1);
+                    s2 = FloatVector.fromMemorySegment(Simd.S, a, (ao + 2 * L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, b, (bo + 2 * L) * 4L, Simd.NATIVE).sub(sh).mul(sc), s2);
+                    s3 = FloatVector.fromMemorySegment(Simd.S, a, (ao + 3 * L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, b, (bo + 3 * L) * 4L, Simd.NATIVE).sub(sh).mul(sc), s3);
+                }
             }
             long oo = outOff + c0;
-            store(load(out, oo).add(s0), out, oo);
-            store(load(out, oo + L).add(s1), out, oo + L);
-            store(load(out, oo + 2 * L).add(s2), out, oo + 2 * L);
-            store(load(out, oo + 3 * L).add(s3), out, oo + 3 * L);
+            FloatVector.fromMemorySegment(Simd.S, out, (oo) * 4L, Simd.NATIVE).add(s0).intoMemorySegment(out, (oo) * 4L, Simd.NATIVE);
+            FloatVector.fromMemorySegment(Simd.S, out, (oo + L) * 4L, Simd.NATIVE).add(s1).intoMemorySegment(out, (oo + L) * 4L, Simd.NATIVE);
+            FloatVector.fromMemorySegment(Simd.S, out, (oo + 2 * L) * 4L, Simd.NATIVE).add(s2).intoMemorySegment(out, (oo + 2 * L) * 4L, Simd.NATIVE);
+            FloatVector.fromMemorySegment(Simd.S, out, (oo + 3 * L) * 4L, Simd.NATIVE).add(s3).intoMemorySegment(out, (oo + 3 * L) * 4L, Simd.NATIVE);
             return;
         }
         for (int c = c0; c < n; c += L) {
-            VectorMask<Float> m = tail(c, n);
+            VectorMask<Float> m = Simd.S.indexInRange(c, n);
             FloatVector s = FloatVector.zero(Simd.S);
             for (int r = 0; r < rows; r++) {
                 long ao = aOff + (long) r * lda + c, bo = bOff + (long) r * ldb + c;
                 float sh = shift == null ? 0f : Simd.get(shift, shiftOff + r);
                 float sc = scale == null ? 1f : Simd.get(scale, scaleOff + r);
-                FloatVector va = load(a, ao, m);
-                FloatVector term = b == null ? va : va.mul(load(b, bo, m).sub(sh).mul(sc));
-                s = s.add(term);
+                FloatVector va = FloatVector.fromMemorySegment(Simd.S, a, (ao) * 4L, Simd.NATIVE, m);
+                s = b == null ? s.add(va) : va.fma(FloatVector.fromMemorySegment(Simd.S, b, (bo) * 4L, Simd.NATIVE, m).sub(sh).mul(sc), s);
             }
-            store(load(out, outOff + c, m).add(s), out, outOff + c, m);
+            FloatVector.fromMemorySegment(Simd.S, out, (outOff + c) * 4L, Simd.NATIVE, m).add(s).intoMemorySegment(out, (outOff + c) * 4L, Simd.NATIVE, m);
         }
-    }
-
-    private static FloatVector term(MemorySegment a, long ao, MemorySegment b, long bo, float sh, float sc) {
-        FloatVector va = load(a, ao);
-        return b == null ? va : va.mul(load(b, bo).sub(sh).mul(sc));
     }
 }

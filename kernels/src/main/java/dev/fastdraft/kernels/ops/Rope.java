@@ -1,9 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -52,11 +49,12 @@ public final class Rope {
     private static void apply(String op, WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
                               MemorySegment x, long xOff, int ldx, int[] positions, int posOff, int startPos,
                               RopeTable table, boolean inverse) {
-        OpChecks.require(table != null, op, "table is null");
-        OpChecks.require(nHeads >= 1 && headDim >= 1, op, "need nHeads >= 1 and headDim >= 1, got " + nHeads + " x " + headDim);
-        OpChecks.require(rotaryDim >= 2 && rotaryDim % 2 == 0 && rotaryDim <= headDim, op,
+        if (table == null) throw OpChecks.fail(op, "table is null");
+        if (nHeads < 1 || headDim < 1) throw OpChecks.fail(op,
+                "need nHeads >= 1 and headDim >= 1, got " + nHeads + " x " + headDim);
+        if (rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > headDim) throw OpChecks.fail(op,
                 "rotaryDim must be even, >= 2 and <= headDim " + headDim + ", got " + rotaryDim);
-        OpChecks.require(table.halfDim() == rotaryDim / 2, op,
+        if (table.halfDim() != rotaryDim / 2) throw OpChecks.fail(op,
                 "table has " + table.halfDim() + " frequencies but rotaryDim " + rotaryDim + " needs " + rotaryDim / 2);
         OpChecks.rows(op, "x", x, xOff, rows, Math.multiplyExact(nHeads, headDim), ldx);
         if (positions != null) {
@@ -88,19 +86,19 @@ public final class Rope {
         MemorySegment cos = table.cos(), sin = table.sin();
         int i = 0;
         for (int up = Simd.S.loopBound(half); i < up; i += L) {
-            FloatVector a = load(x, base + i), b = load(x, base + half + i);
-            FloatVector c = load(cos, tab + i), s = load(sin, tab + i);
+            FloatVector a = FloatVector.fromMemorySegment(Simd.S, x, (base + i) * 4L, Simd.NATIVE), b = FloatVector.fromMemorySegment(Simd.S, x, (base + half + i) * 4L, Simd.NATIVE);
+            FloatVector c = FloatVector.fromMemorySegment(Simd.S, cos, (tab + i) * 4L, Simd.NATIVE), s = FloatVector.fromMemorySegment(Simd.S, sin, (tab + i) * 4L, Simd.NATIVE);
             if (inverse) s = s.neg();
-            store(a.mul(c).sub(b.mul(s)), x, base + i);
-            store(b.mul(c).add(a.mul(s)), x, base + half + i);
+            a.mul(c).sub(b.mul(s)).intoMemorySegment(x, (base + i) * 4L, Simd.NATIVE);
+            b.mul(c).add(a.mul(s)).intoMemorySegment(x, (base + half + i) * 4L, Simd.NATIVE);
         }
         if (i < half) {
-            VectorMask<Float> m = tail(i, half);
-            FloatVector a = load(x, base + i, m), b = load(x, base + half + i, m);
-            FloatVector c = load(cos, tab + i, m), s = load(sin, tab + i, m);
+            VectorMask<Float> m = Simd.S.indexInRange(i, half);
+            FloatVector a = FloatVector.fromMemorySegment(Simd.S, x, (base + i) * 4L, Simd.NATIVE, m), b = FloatVector.fromMemorySegment(Simd.S, x, (base + half + i) * 4L, Simd.NATIVE, m);
+            FloatVector c = FloatVector.fromMemorySegment(Simd.S, cos, (tab + i) * 4L, Simd.NATIVE, m), s = FloatVector.fromMemorySegment(Simd.S, sin, (tab + i) * 4L, Simd.NATIVE, m);
             if (inverse) s = s.neg();
-            store(a.mul(c).sub(b.mul(s)), x, base + i, m);
-            store(b.mul(c).add(a.mul(s)), x, base + half + i, m);
+            a.mul(c).sub(b.mul(s)).intoMemorySegment(x, (base + i) * 4L, Simd.NATIVE, m);
+            b.mul(c).add(a.mul(s)).intoMemorySegment(x, (base + half + i) * 4L, Simd.NATIVE, m);
         }
     }
 }

@@ -1,9 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -26,7 +23,6 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class VectorOps {
     static final int BLOCK = 1024;
-    private static final FloatVector ZERO = FloatVector.zero(Simd.S);
 
     private VectorOps() {}
 
@@ -51,10 +47,10 @@ public final class VectorOps {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, oo = outOff + (long) r * ldo;
                 int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) store(load(x, xo + i).mul(alpha), out, oo + i);
+                for (int up = Simd.S.loopBound(n); i < up; i += L) FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).mul(alpha).intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE);
                 if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    store(load(x, xo + i, m).mul(alpha), out, oo + i, m);
+                    VectorMask<Float> m = Simd.S.indexInRange(i, n);
+                    FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE, m).mul(alpha).intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE, m);
                 }
             }
         });
@@ -71,11 +67,11 @@ public final class VectorOps {
                 long xo = xOff + (long) r * ldx, yo = yOff + (long) r * ldy;
                 int i = 0;
                 for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    store(load(x, xo + i).fma(va, load(y, yo + i)), y, yo + i);
+                    FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).fma(va, FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
                 }
                 if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    store(load(x, xo + i, m).fma(va, load(y, yo + i, m)), y, yo + i, m);
+                    VectorMask<Float> m = Simd.S.indexInRange(i, n);
+                    FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE, m).fma(va, FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE, m)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE, m);
                 }
             }
         });
@@ -131,18 +127,31 @@ public final class VectorOps {
         RowParallel.run(pool, rows, n, 1, (from, to) -> {
             for (int r = from; r < to; r++) {
                 long ao = aOff + (long) r * lda, bo = bOff + (long) r * ldb, oo = outOff + (long) r * ldo;
-                int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector va = load(a, ao + i), vb = load(b, bo + i);
-                    store(isAdd ? va.add(vb) : va.mul(vb), out, oo + i);
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    FloatVector va = load(a, ao + i, m), vb = load(b, bo + i, m);
-                    store(isAdd ? va.add(vb) : va.mul(vb), out, oo + i, m);
-                }
+                if (isAdd) addRow(a, ao, b, bo, out, oo, n);
+                else mulRow(a, ao, b, bo, out, oo, n);
             }
         });
+    }
+
+    // Separate loops, not one with "isAdd ? a.add(b) : a.mul(b)": a vector chosen by a branch is boxed.
+    private static void addRow(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment out, long oo, int n) {
+        int i = 0;
+        for (int up = Simd.S.loopBound(n); i < up; i += L) {
+            FloatVector.fromMemorySegment(Simd.S, a, (ao + i) * 4L, Simd.NATIVE)
+                    .add(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE))
+                    .intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE);
+        }
+        for (; i < n; i++) Simd.set(out, oo + i, Simd.get(a, ao + i) + Simd.get(b, bo + i));
+    }
+
+    private static void mulRow(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment out, long oo, int n) {
+        int i = 0;
+        for (int up = Simd.S.loopBound(n); i < up; i += L) {
+            FloatVector.fromMemorySegment(Simd.S, a, (ao + i) * 4L, Simd.NATIVE)
+                    .mul(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE))
+                    .intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE);
+        }
+        for (; i < n; i++) Simd.set(out, oo + i, Simd.get(a, ao + i) * Simd.get(b, bo + i));
     }
 
     // ---- unchecked row reductions, shared with the other kernels ----
@@ -152,16 +161,17 @@ public final class VectorOps {
         int i = 0;
         while (i < n) {
             int end = Math.min(n, i + BLOCK);
-            FloatVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+            // not a static constant: a vector from a static field as loop input defeats C2's unboxing
+            FloatVector a0 = FloatVector.zero(Simd.S), a1 = a0, a2 = a0, a3 = a0;
             for (; i + 4 * L <= end; i += 4 * L) {
-                a0 = a0.add(load(x, off + i));
-                a1 = a1.add(load(x, off + i + L));
-                a2 = a2.add(load(x, off + i + 2 * L));
-                a3 = a3.add(load(x, off + i + 3 * L));
+                a0 = a0.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
+                a1 = a1.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i + L) * 4L, Simd.NATIVE));
+                a2 = a2.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i + 2 * L) * 4L, Simd.NATIVE));
+                a3 = a3.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i + 3 * L) * 4L, Simd.NATIVE));
             }
-            for (; i + L <= end; i += L) a0 = a0.add(load(x, off + i));
+            for (; i + L <= end; i += L) a0 = a0.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
             if (i < end) {
-                a1 = a1.add(load(x, off + i, tail(i, end)));
+                a1 = a1.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE, Simd.S.indexInRange(i, end)));
                 i = end;
             }
             total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
@@ -174,17 +184,18 @@ public final class VectorOps {
         int i = 0;
         while (i < n) {
             int end = Math.min(n, i + BLOCK);
-            FloatVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+            // not a static constant: a vector from a static field as loop input defeats C2's unboxing
+            FloatVector a0 = FloatVector.zero(Simd.S), a1 = a0, a2 = a0, a3 = a0;
             for (; i + 4 * L <= end; i += 4 * L) {
-                a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
-                a1 = load(x, xOff + i + L).fma(load(y, yOff + i + L), a1);
-                a2 = load(x, xOff + i + 2 * L).fma(load(y, yOff + i + 2 * L), a2);
-                a3 = load(x, xOff + i + 3 * L).fma(load(y, yOff + i + 3 * L), a3);
+                a0 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i) * 4L, Simd.NATIVE), a0);
+                a1 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i + L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i + L) * 4L, Simd.NATIVE), a1);
+                a2 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i + 2 * L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i + 2 * L) * 4L, Simd.NATIVE), a2);
+                a3 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i + 3 * L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i + 3 * L) * 4L, Simd.NATIVE), a3);
             }
-            for (; i + L <= end; i += L) a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
+            for (; i + L <= end; i += L) a0 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i) * 4L, Simd.NATIVE), a0);
             if (i < end) {
-                VectorMask<Float> m = tail(i, end);
-                a1 = load(x, xOff + i, m).fma(load(y, yOff + i, m), a1);
+                VectorMask<Float> m = Simd.S.indexInRange(i, end);
+                a1 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i) * 4L, Simd.NATIVE, m).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i) * 4L, Simd.NATIVE, m), a1);
                 i = end;
             }
             total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
@@ -196,12 +207,12 @@ public final class VectorOps {
         FloatVector m0 = FloatVector.broadcast(Simd.S, Float.NEGATIVE_INFINITY), m1 = m0;
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
-            m0 = m0.max(load(x, off + i));
-            m1 = m1.max(load(x, off + i + L));
+            m0 = m0.max(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
+            m1 = m1.max(FloatVector.fromMemorySegment(Simd.S, x, (off + i + L) * 4L, Simd.NATIVE));
         }
-        for (; i + L <= n; i += L) m0 = m0.max(load(x, off + i));
+        for (; i + L <= n; i += L) m0 = m0.max(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
         float best = m0.max(m1).reduceLanes(VectorOperators.MAX);
-        if (i < n) best = Math.max(best, load(x, off + i, tail(i, n)).reduceLanes(VectorOperators.MAX, tail(i, n)));
+        if (i < n) best = Math.max(best, FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE, Simd.S.indexInRange(i, n)).reduceLanes(VectorOperators.MAX, Simd.S.indexInRange(i, n)));
         return best;
     }
 }
