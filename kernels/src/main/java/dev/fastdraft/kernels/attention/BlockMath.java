@@ -1,13 +1,28 @@
 package dev.fastdraft.kernels.attention;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
 import static dev.fastdraft.kernels.ops.Simd.S;
+import static dev.fastdraft.kernels.ops.VectorMath.C2;
+import static dev.fastdraft.kernels.ops.VectorMath.C3;
+import static dev.fastdraft.kernels.ops.VectorMath.C4;
+import static dev.fastdraft.kernels.ops.VectorMath.C5;
+import static dev.fastdraft.kernels.ops.VectorMath.C6;
+import static dev.fastdraft.kernels.ops.VectorMath.C7;
+import static dev.fastdraft.kernels.ops.VectorMath.EXP_HI;
+import static dev.fastdraft.kernels.ops.VectorMath.EXP_LO;
+import static dev.fastdraft.kernels.ops.VectorMath.LN2_HI;
+import static dev.fastdraft.kernels.ops.VectorMath.LN2_LO;
+import static dev.fastdraft.kernels.ops.VectorMath.LOG2E;
+import static dev.fastdraft.kernels.ops.VectorMath.ROUND_MAGIC;
+import static dev.fastdraft.kernels.ops.VectorMath.ROUND_MAGIC_BITS;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.ops.Simd;
 import dev.fastdraft.kernels.ops.VectorMath;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -22,59 +37,47 @@ final class BlockMath {
         return (hd + L - 1) / L * L;
     }
 
-    /** Mask for the last, partial vector of a head row, or null when hd is a multiple of L. */
-    static VectorMask<Float> headTail(int hd) {
-        return hd % L == 0 ? null : S.indexInRange(hd - hd % L, hd);
-    }
-
     /** a[ao .. ao+padded(hd)) = seg[off .. off+hd) * scale, zero padded. */
     static void loadRow(MemorySegment seg, long off, int hd, float scale, float[] a, int ao) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) FloatVector.fromMemorySegment(Simd.S, seg, (off + c) * 4L, Simd.NATIVE).mul(scale).intoArray(a, ao + c);
-        if (full < hd) FloatVector.fromMemorySegment(Simd.S, seg, (off + full) * 4L, Simd.NATIVE, S.indexInRange(full, hd)).mul(scale).intoArray(a, ao + full);
+        for (int c = 0; c < full; c += L) fromMemorySegment(S, seg, (off + c) * 4L, NATIVE).mul(scale).intoArray(a, ao + c);
+        for (int d = full; d < hd; d++) a[ao + d] = Simd.get(seg, off + d) * scale;
+        for (int d = hd, end = padded(hd); d < end; d++) a[ao + d] = 0f;
     }
 
     /** seg[off .. off+hd) = a[ao ..] * mul. */
     static void storeRow(float[] a, int ao, float mul, MemorySegment seg, long off, int hd) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) FloatVector.fromArray(S, a, ao + c).mul(mul).intoMemorySegment(seg, (off + c) * 4L, Simd.NATIVE);
-        if (full < hd) FloatVector.fromArray(S, a, ao + full).mul(mul).intoMemorySegment(seg, (off + full) * 4L, Simd.NATIVE, S.indexInRange(full, hd));
+        for (int c = 0; c < full; c += L) FloatVector.fromArray(S, a, ao + c).mul(mul).intoMemorySegment(seg, (off + c) * 4L, NATIVE);
+        for (int d = full; d < hd; d++) Simd.set(seg, off + d, a[ao + d] * mul);
     }
 
     /** seg[off .. off+hd) += a[ao ..]. */
     static void addRow(float[] a, int ao, MemorySegment seg, long off, int hd) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) FloatVector.fromMemorySegment(Simd.S, seg, (off + c) * 4L, Simd.NATIVE).add(FloatVector.fromArray(S, a, ao + c)).intoMemorySegment(seg, (off + c) * 4L, Simd.NATIVE);
-        if (full < hd) {
-            VectorMask<Float> m = S.indexInRange(full, hd);
-            FloatVector.fromMemorySegment(Simd.S, seg, (off + full) * 4L, Simd.NATIVE, m).add(FloatVector.fromArray(S, a, ao + full)).intoMemorySegment(seg, (off + full) * 4L, Simd.NATIVE, m);
+        for (int c = 0; c < full; c += L) {
+            fromMemorySegment(S, seg, (off + c) * 4L, NATIVE).add(FloatVector.fromArray(S, a, ao + c)).intoMemorySegment(seg, (off + c) * 4L, NATIVE);
         }
+        for (int d = full; d < hd; d++) Simd.set(seg, off + d, Simd.get(seg, off + d) + a[ao + d]);
     }
 
     /**
      * s[so + j - j0] = a[ao..] . row j for j in [j0, j1), row j at seg[base + j*ld]. Four rows at a
-     * time share the loads of a and keep four independent FMA chains.
+     * time share the loads of a and keep four independent FMA chains; a head size that is not a
+     * whole number of vectors finishes each dot in scalar code.
      */
     static void dots(float[] a, int ao, MemorySegment seg, long base, int ld, int j0, int j1, int hd, float[] s, int so) {
         int full = hd - hd % L;
-        VectorMask<Float> tm = headTail(hd);
         int j = j0;
         for (; j + 4 <= j1; j += 4) {
             long r0 = base + (long) j * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (int c = 0; c < full; c += L) {
                 FloatVector x = FloatVector.fromArray(S, a, ao + c);
-                a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + c) * 4L, Simd.NATIVE).fma(x, a0);
-                a1 = FloatVector.fromMemorySegment(Simd.S, seg, (r1 + c) * 4L, Simd.NATIVE).fma(x, a1);
-                a2 = FloatVector.fromMemorySegment(Simd.S, seg, (r2 + c) * 4L, Simd.NATIVE).fma(x, a2);
-                a3 = FloatVector.fromMemorySegment(Simd.S, seg, (r3 + c) * 4L, Simd.NATIVE).fma(x, a3);
-            }
-            if (tm != null) {
-                FloatVector x = FloatVector.fromArray(S, a, ao + full);
-                a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + full) * 4L, Simd.NATIVE, tm).fma(x, a0);
-                a1 = FloatVector.fromMemorySegment(Simd.S, seg, (r1 + full) * 4L, Simd.NATIVE, tm).fma(x, a1);
-                a2 = FloatVector.fromMemorySegment(Simd.S, seg, (r2 + full) * 4L, Simd.NATIVE, tm).fma(x, a2);
-                a3 = FloatVector.fromMemorySegment(Simd.S, seg, (r3 + full) * 4L, Simd.NATIVE, tm).fma(x, a3);
+                a0 = fromMemorySegment(S, seg, (r0 + c) * 4L, NATIVE).fma(x, a0);
+                a1 = fromMemorySegment(S, seg, (r1 + c) * 4L, NATIVE).fma(x, a1);
+                a2 = fromMemorySegment(S, seg, (r2 + c) * 4L, NATIVE).fma(x, a2);
+                a3 = fromMemorySegment(S, seg, (r3 + c) * 4L, NATIVE).fma(x, a3);
             }
             int o = so + j - j0;
             s[o] = a0.reduceLanes(VectorOperators.ADD);
@@ -85,14 +88,21 @@ final class BlockMath {
         for (; j < j1; j++) {
             long r0 = base + (long) j * ld;
             FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0; c < full; c += L) a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + c) * 4L, Simd.NATIVE).fma(FloatVector.fromArray(S, a, ao + c), a0);
-            if (tm != null) a0 = FloatVector.fromMemorySegment(Simd.S, seg, (r0 + full) * 4L, Simd.NATIVE, tm).fma(FloatVector.fromArray(S, a, ao + full), a0);
+            for (int c = 0; c < full; c += L) a0 = fromMemorySegment(S, seg, (r0 + c) * 4L, NATIVE).fma(FloatVector.fromArray(S, a, ao + c), a0);
             s[so + j - j0] = a0.reduceLanes(VectorOperators.ADD);
+        }
+        if (full < hd) {
+            for (j = j0; j < j1; j++) {
+                long r0 = base + (long) j * ld;
+                float t = s[so + j - j0];
+                for (int d = full; d < hd; d++) t = Math.fma(a[ao + d], Simd.get(seg, r0 + d), t);
+                s[so + j - j0] = t;
+            }
         }
     }
 
     /**
-     * acc[ao..ao+padded(hd)) = acc * c + sum_{j<n} w[wo+j] * row (j0+j), rows at seg[base + row*ld].
+     * acc[ao..ao+hd) = acc * c + sum_{j<n} w[wo+j] * row (j0+j), rows at seg[base + row*ld].
      * Each vector column of acc stays in a register while the rows stream past.
      */
     static void scaleAndAccumulate(float[] acc, int ao, float c, float[] w, int wo, int n,
@@ -101,15 +111,14 @@ final class BlockMath {
         for (int col = 0; col < full; col += L) {
             FloatVector x = FloatVector.fromArray(S, acc, ao + col).mul(c);
             long r = base + (long) j0 * ld + col;
-            for (int j = 0; j < n; j++, r += ld) x = FloatVector.fromMemorySegment(Simd.S, seg, (r) * 4L, Simd.NATIVE).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            for (int j = 0; j < n; j++, r += ld) x = fromMemorySegment(S, seg, r * 4L, NATIVE).fma(FloatVector.broadcast(S, w[wo + j]), x);
             x.intoArray(acc, ao + col);
         }
-        if (full < hd) {
-            VectorMask<Float> tm = S.indexInRange(full, hd);
-            FloatVector x = FloatVector.fromArray(S, acc, ao + full).mul(c);
-            long r = base + (long) j0 * ld + full;
-            for (int j = 0; j < n; j++, r += ld) x = FloatVector.fromMemorySegment(Simd.S, seg, (r) * 4L, Simd.NATIVE, tm).fma(FloatVector.broadcast(S, w[wo + j]), x);
-            x.intoArray(acc, ao + full);
+        for (int d = full; d < hd; d++) {
+            float x = acc[ao + d] * c;
+            long r = base + (long) j0 * ld + d;
+            for (int j = 0; j < n; j++, r += ld) x = Math.fma(Simd.get(seg, r), w[wo + j], x);
+            acc[ao + d] = x;
         }
     }
 
@@ -142,10 +151,19 @@ final class BlockMath {
 
     /** s[i] = exp(s[i] - shift) for i in [off, off+n); returns their sum. */
     static float expShift(float[] s, int off, int n, float shift) {
-        FloatVector sh = FloatVector.broadcast(S, shift), sum = FloatVector.zero(S);
+        FloatVector sh = FloatVector.broadcast(S, shift), sum = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, s, off + i).sub(sh));
+            FloatVector a = FloatVector.fromArray(S, s, off + i).sub(sh);
+            // exp(a), inlined by hand from VectorMath.exp (see there for why)
+            FloatVector xc = a.max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
+            IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             e.intoArray(s, off + i);
             sum = sum.add(e);
         }

@@ -1,6 +1,8 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
 import static dev.fastdraft.kernels.ops.VectorMath.C2;
 import static dev.fastdraft.kernels.ops.VectorMath.C3;
 import static dev.fastdraft.kernels.ops.VectorMath.C4;
@@ -24,6 +26,7 @@ import static dev.fastdraft.kernels.ops.VectorMath.LN2_LO;
 import static dev.fastdraft.kernels.ops.VectorMath.LOG2E;
 import static dev.fastdraft.kernels.ops.VectorMath.ROUND_MAGIC;
 import static dev.fastdraft.kernels.ops.VectorMath.ROUND_MAGIC_BITS;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -156,22 +159,22 @@ public final class Activations {
     // ---- SiLU and SwiGLU: x * sigmoid(x) [* up] ----
 
     private static void siluRow(MemorySegment x, long xo, MemorySegment up, long uo, MemorySegment y, long yo, int n) {
-        FloatVector one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
-        for (int lim = Simd.S.loopBound(n); i < lim; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE);
+        for (int lim = S.loopBound(n); i < lim; i += L) {
+            FloatVector v = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE);
             // exp(-x), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = v.neg().max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-            FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-            r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                    .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
             IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector out = v.mul(one.div(e.add(1f)));
-            if (up != null) out.mul(FloatVector.fromMemorySegment(Simd.S, up, (uo + i) * 4L, Simd.NATIVE)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
-            else out.intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
+            if (up != null) out.mul(fromMemorySegment(S, up, (uo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
+            else out.intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) {
             float v = Simd.get(x, xo + i), out = v * VectorMath.sigmoid(v);
@@ -182,29 +185,29 @@ public final class Activations {
     /** silu'(x) = s (1 + x (1 - s)); dx = dOut [* up] * silu'(x); with up, also dUp = dOut * silu(x). */
     private static void siluBackwardRow(MemorySegment x, long xo, MemorySegment up, long uo, MemorySegment dOut, long d,
                                         MemorySegment dx, long dxo, MemorySegment dUp, long duo, int n) {
-        FloatVector one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
-        for (int lim = Simd.S.loopBound(n); i < lim; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE);
+        for (int lim = S.loopBound(n); i < lim; i += L) {
+            FloatVector v = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE);
             // exp(-x), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = v.neg().max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-            FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-            r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                    .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
             IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector s = one.div(e.add(1f));
             FloatVector grad = v.mul(one.sub(s)).add(1f).mul(s);
-            FloatVector g = FloatVector.fromMemorySegment(Simd.S, dOut, (d + i) * 4L, Simd.NATIVE);
+            FloatVector g = fromMemorySegment(S, dOut, (d + i) * 4L, NATIVE);
             if (up != null) {
                 // read up before writing dUp: they may be the same rows
-                FloatVector u = FloatVector.fromMemorySegment(Simd.S, up, (uo + i) * 4L, Simd.NATIVE);
-                if (dUp != null) g.mul(v.mul(s)).intoMemorySegment(dUp, (duo + i) * 4L, Simd.NATIVE);
-                g.mul(u).mul(grad).intoMemorySegment(dx, (dxo + i) * 4L, Simd.NATIVE);
+                FloatVector u = fromMemorySegment(S, up, (uo + i) * 4L, NATIVE);
+                if (dUp != null) g.mul(v.mul(s)).intoMemorySegment(dUp, (duo + i) * 4L, NATIVE);
+                g.mul(u).mul(grad).intoMemorySegment(dx, (dxo + i) * 4L, NATIVE);
             } else {
-                g.mul(grad).intoMemorySegment(dx, (dxo + i) * 4L, Simd.NATIVE);
+                g.mul(grad).intoMemorySegment(dx, (dxo + i) * 4L, NATIVE);
             }
         }
         for (; i < n; i++) {
@@ -223,21 +226,21 @@ public final class Activations {
     // ---- GELU, tanh form: x * sigmoid(2u), u = sqrt(2/pi)(x + c x^3) ----
 
     private static void geluTanhRow(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
-        FloatVector one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
-        for (int lim = Simd.S.loopBound(n); i < lim; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE);
+        for (int lim = S.loopBound(n); i < lim; i += L) {
+            FloatVector v = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE);
             FloatVector twoU = v.mul(v).mul(v).mul(GELU_C).add(v).mul(2f * SQRT_2_OVER_PI);
             // exp(-2u), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = twoU.neg().max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-            FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-            r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                    .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
             IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            v.mul(one.div(e.add(1f))).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
+            v.mul(one.div(e.add(1f))).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) {
             float v = Simd.get(x, xo + i);
@@ -247,23 +250,23 @@ public final class Activations {
 
     /** d/dx [x s] = s + x s (1 - s) 2u', s = sigmoid(2u), 2u' = 2 sqrt(2/pi)(1 + 3c x^2). */
     private static void geluTanhBackwardRow(MemorySegment x, long xo, MemorySegment dy, long go, MemorySegment dx, long oo, int n) {
-        FloatVector one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
-        for (int lim = Simd.S.loopBound(n); i < lim; i += L) {
-            FloatVector v = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE), v2 = v.mul(v);
+        for (int lim = S.loopBound(n); i < lim; i += L) {
+            FloatVector v = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE), v2 = v.mul(v);
             FloatVector twoU = v2.mul(v).mul(GELU_C).add(v).mul(2f * SQRT_2_OVER_PI);
             // exp(-2u), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = twoU.neg().max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-            FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-            r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                    .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
             IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector s = one.div(e.add(1f));
             FloatVector du = v2.mul(3f * GELU_C).add(1f).mul(2f * SQRT_2_OVER_PI);
-            v.mul(s).mul(one.sub(s)).mul(du).add(s).mul(FloatVector.fromMemorySegment(Simd.S, dy, (go + i) * 4L, Simd.NATIVE)).intoMemorySegment(dx, (oo + i) * 4L, Simd.NATIVE);
+            v.mul(s).mul(one.sub(s)).mul(du).add(s).mul(fromMemorySegment(S, dy, (go + i) * 4L, NATIVE)).intoMemorySegment(dx, (oo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) {
             float v = Simd.get(x, xo + i), v2 = v * v;
@@ -285,9 +288,9 @@ public final class Activations {
             int len = Math.min(CHUNK_SIZE, n - c0);
             erfcHalves(x, xo + c0, len, chunk);
             int i = 0;
-            for (int lim = Simd.S.loopBound(len); i < lim; i += L) {
-                FloatVector v = FloatVector.fromMemorySegment(Simd.S, x, (xo + c0 + i) * 4L, Simd.NATIVE), half = FloatVector.fromArray(Simd.S, chunk, i);
-                v.mul(half.neg().add(1f).blend(half, v.lt(0f))).intoMemorySegment(y, (yo + c0 + i) * 4L, Simd.NATIVE);
+            for (int lim = S.loopBound(len); i < lim; i += L) {
+                FloatVector v = fromMemorySegment(S, x, (xo + c0 + i) * 4L, NATIVE), half = FloatVector.fromArray(S, chunk, i);
+                v.mul(half.neg().add(1f).blend(half, v.lt(0f))).intoMemorySegment(y, (yo + c0 + i) * 4L, NATIVE);
             }
             for (; i < len; i++) {
                 float v = Simd.get(x, xo + c0 + i), half = chunk[i];
@@ -303,11 +306,11 @@ public final class Activations {
             int len = Math.min(CHUNK_SIZE, n - c0);
             erfcHalves(x, xo + c0, len, chunk);
             int i = 0;
-            for (int lim = Simd.S.loopBound(len); i < lim; i += L) {
-                FloatVector v = FloatVector.fromMemorySegment(Simd.S, x, (xo + c0 + i) * 4L, Simd.NATIVE), half = FloatVector.fromArray(Simd.S, chunk, i);
-                FloatVector gauss = FloatVector.fromArray(Simd.S, chunk, CHUNK_SIZE + i);
+            for (int lim = S.loopBound(len); i < lim; i += L) {
+                FloatVector v = fromMemorySegment(S, x, (xo + c0 + i) * 4L, NATIVE), half = FloatVector.fromArray(S, chunk, i);
+                FloatVector gauss = FloatVector.fromArray(S, chunk, CHUNK_SIZE + i);
                 FloatVector phi = half.neg().add(1f).blend(half, v.lt(0f));
-                v.fma(gauss.mul(INV_SQRT_2PI), phi).mul(FloatVector.fromMemorySegment(Simd.S, dy, (go + c0 + i) * 4L, Simd.NATIVE)).intoMemorySegment(dx, (oo + c0 + i) * 4L, Simd.NATIVE);
+                v.fma(gauss.mul(INV_SQRT_2PI), phi).mul(fromMemorySegment(S, dy, (go + c0 + i) * 4L, NATIVE)).intoMemorySegment(dx, (oo + c0 + i) * 4L, NATIVE);
             }
             for (; i < len; i++) {
                 float v = Simd.get(x, xo + c0 + i), half = chunk[i], gauss = chunk[CHUNK_SIZE + i];
@@ -321,21 +324,21 @@ public final class Activations {
      * the latter with the rounding of z*z corrected by an fma.
      */
     private static void erfcHalves(MemorySegment x, long xo, int len, float[] chunk) {
-        FloatVector one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
-        for (int lim = Simd.S.loopBound(len); i < lim; i += L) {
-            FloatVector z = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).abs().mul(INV_SQRT2).min(VectorMath.ERFC_ZERO_ABOVE);
+        for (int lim = S.loopBound(len); i < lim; i += L) {
+            FloatVector z = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).abs().mul(INV_SQRT2).min(VectorMath.ERFC_ZERO_ABOVE);
             FloatVector tt = one.div(z.fma(0.5f, 1f));
-            FloatVector poly = tt.fma(E9, E8).fma(tt, FloatVector.broadcast(Simd.S, E7)).fma(tt, FloatVector.broadcast(Simd.S, E6))
-                    .fma(tt, FloatVector.broadcast(Simd.S, E5)).fma(tt, FloatVector.broadcast(Simd.S, E4)).fma(tt, FloatVector.broadcast(Simd.S, E3))
-                    .fma(tt, FloatVector.broadcast(Simd.S, E2)).fma(tt, FloatVector.broadcast(Simd.S, E1)).fma(tt, FloatVector.broadcast(Simd.S, E0));
+            FloatVector poly = tt.fma(E9, E8).fma(tt, FloatVector.broadcast(S, E7)).fma(tt, FloatVector.broadcast(S, E6))
+                    .fma(tt, FloatVector.broadcast(S, E5)).fma(tt, FloatVector.broadcast(S, E4)).fma(tt, FloatVector.broadcast(S, E3))
+                    .fma(tt, FloatVector.broadcast(S, E2)).fma(tt, FloatVector.broadcast(S, E1)).fma(tt, FloatVector.broadcast(S, E0));
             FloatVector zz = z.mul(z), zzErr = z.fma(z, zz.neg());
             // exp(-zz), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = zz.neg().max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-            FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-            r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                    .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
             IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());

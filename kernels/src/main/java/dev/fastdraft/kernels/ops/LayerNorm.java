@@ -1,6 +1,9 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -50,10 +53,10 @@ public final class LayerNorm {
     /** y = (x - mu) * inv * w + b. */
     private static void affineRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment b, long bo,
                                   MemorySegment y, long yo, int n, float mu, float inv) {
-        FloatVector vm = FloatVector.broadcast(Simd.S, mu), vs = FloatVector.broadcast(Simd.S, inv);
+        FloatVector vm = FloatVector.broadcast(S, mu), vs = FloatVector.broadcast(S, inv);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) {
-            FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).sub(vm).mul(vs).mul(FloatVector.fromMemorySegment(Simd.S, w, (wo + i) * 4L, Simd.NATIVE)).add(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm).mul(vs).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE)).add(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) Simd.set(y, yo + i, (Simd.get(x, xo + i) - mu) * inv * Simd.get(w, wo + i) + Simd.get(b, bo + i));
     }
@@ -98,13 +101,13 @@ public final class LayerNorm {
 
     /** sum of a*b*(c - mu), blocked like {@link VectorOps#sumRow}. */
     private static double centredProductSum(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment c, long co, int n, float mu) {
-        FloatVector vm = FloatVector.broadcast(Simd.S, mu);
+        FloatVector vm = FloatVector.broadcast(S, mu);
         double total = 0;
-        int i = 0, bound = Simd.S.loopBound(n);
+        int i = 0, bound = S.loopBound(n);
         while (i < bound) {
             int end = Math.min(bound, i + VectorOps.BLOCK);
-            FloatVector acc = FloatVector.zero(Simd.S);
-            for (; i < end; i += L) acc = FloatVector.fromMemorySegment(Simd.S, a, (ao + i) * 4L, Simd.NATIVE).mul(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE)).fma(FloatVector.fromMemorySegment(Simd.S, c, (co + i) * 4L, Simd.NATIVE).sub(vm), acc);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = fromMemorySegment(S, a, (ao + i) * 4L, NATIVE).mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).fma(fromMemorySegment(S, c, (co + i) * 4L, NATIVE).sub(vm), acc);
             total += acc.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) total += Simd.get(a, ao + i) * Simd.get(b, bo + i) * (Simd.get(c, co + i) - mu);
@@ -114,13 +117,13 @@ public final class LayerNorm {
     /** dx = (g - cg - xhat * cx) * inv with g = dy * w, xhat = (x - mu) * inv. */
     private static void backwardRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment dy, long go,
                                     MemorySegment dx, long oo, int n, float mu, float inv, float cg, float cx) {
-        FloatVector vm = FloatVector.broadcast(Simd.S, mu), vs = FloatVector.broadcast(Simd.S, inv);
-        FloatVector vg = FloatVector.broadcast(Simd.S, cg), vx = FloatVector.broadcast(Simd.S, cx);
+        FloatVector vm = FloatVector.broadcast(S, mu), vs = FloatVector.broadcast(S, inv);
+        FloatVector vg = FloatVector.broadcast(S, cg), vx = FloatVector.broadcast(S, cx);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) {
-            FloatVector g = FloatVector.fromMemorySegment(Simd.S, dy, (go + i) * 4L, Simd.NATIVE).mul(FloatVector.fromMemorySegment(Simd.S, w, (wo + i) * 4L, Simd.NATIVE));
-            FloatVector xhat = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).sub(vm).mul(vs);
-            g.sub(vg).sub(xhat.mul(vx)).mul(vs).intoMemorySegment(dx, (oo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector g = fromMemorySegment(S, dy, (go + i) * 4L, NATIVE).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE));
+            FloatVector xhat = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm).mul(vs);
+            g.sub(vg).sub(xhat.mul(vx)).mul(vs).intoMemorySegment(dx, (oo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) {
             float g = Simd.get(dy, go + i) * Simd.get(w, wo + i), xhat = (Simd.get(x, xo + i) - mu) * inv;
@@ -130,14 +133,14 @@ public final class LayerNorm {
 
     /** Sum of (x - mu)^2, blocked like {@link VectorOps#sumRow}. */
     private static double centredSquares(MemorySegment x, long xo, int n, float mu) {
-        FloatVector vm = FloatVector.broadcast(Simd.S, mu);
+        FloatVector vm = FloatVector.broadcast(S, mu);
         double total = 0;
-        int i = 0, bound = Simd.S.loopBound(n);
+        int i = 0, bound = S.loopBound(n);
         while (i < bound) {
             int end = Math.min(bound, i + VectorOps.BLOCK);
-            FloatVector acc = FloatVector.zero(Simd.S);
+            FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) {
-                FloatVector d = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).sub(vm);
+                FloatVector d = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm);
                 acc = d.fma(d, acc);
             }
             total += acc.reduceLanes(VectorOperators.ADD);

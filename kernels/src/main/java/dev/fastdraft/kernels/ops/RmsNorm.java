@@ -1,6 +1,9 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -40,9 +43,9 @@ public final class RmsNorm {
 
     /** y = (x * s) * w. */
     private static void scaleRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment y, long yo, int n, float s) {
-        FloatVector vs = FloatVector.broadcast(Simd.S, s);
+        FloatVector vs = FloatVector.broadcast(S, s);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).mul(vs).mul(FloatVector.fromMemorySegment(Simd.S, w, (wo + i) * 4L, Simd.NATIVE)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(vs).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         for (; i < n; i++) Simd.set(y, yo + i, Simd.get(x, xo + i) * s * Simd.get(w, wo + i));
     }
 
@@ -79,11 +82,11 @@ public final class RmsNorm {
     /** sum of a*b*c, float lanes in blocks, block totals in double. */
     static double productSum(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment c, long co, int n) {
         double total = 0;
-        int i = 0, bound = Simd.S.loopBound(n);
+        int i = 0, bound = S.loopBound(n);
         while (i < bound) {
             int end = Math.min(bound, i + VectorOps.BLOCK);
-            FloatVector acc = FloatVector.zero(Simd.S);
-            for (; i < end; i += L) acc = FloatVector.fromMemorySegment(Simd.S, a, (ao + i) * 4L, Simd.NATIVE).mul(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE)).fma(FloatVector.fromMemorySegment(Simd.S, c, (co + i) * 4L, Simd.NATIVE), acc);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = fromMemorySegment(S, a, (ao + i) * 4L, NATIVE).mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).fma(fromMemorySegment(S, c, (co + i) * 4L, NATIVE), acc);
             total += acc.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) total += Simd.get(a, ao + i) * Simd.get(b, bo + i) * Simd.get(c, co + i);
@@ -93,12 +96,12 @@ public final class RmsNorm {
     /** dx = (g - xhat * c) * rstd with g = dy * w, xhat = x * rstd. */
     private static void backwardRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment dy, long go,
                                     MemorySegment dx, long oo, int n, float inv, float c) {
-        FloatVector vs = FloatVector.broadcast(Simd.S, inv), vc = FloatVector.broadcast(Simd.S, c);
+        FloatVector vs = FloatVector.broadcast(S, inv), vc = FloatVector.broadcast(S, c);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) {
-            FloatVector xhat = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).mul(vs);
-            FloatVector g = FloatVector.fromMemorySegment(Simd.S, dy, (go + i) * 4L, Simd.NATIVE).mul(FloatVector.fromMemorySegment(Simd.S, w, (wo + i) * 4L, Simd.NATIVE));
-            g.sub(xhat.mul(vc)).mul(vs).intoMemorySegment(dx, (oo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector xhat = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(vs);
+            FloatVector g = fromMemorySegment(S, dy, (go + i) * 4L, NATIVE).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE));
+            g.sub(xhat.mul(vc)).mul(vs).intoMemorySegment(dx, (oo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) {
             float xhat = Simd.get(x, xo + i) * inv, g = Simd.get(dy, go + i) * Simd.get(w, wo + i);

@@ -1,11 +1,13 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Rotary position embedding in Hugging Face's rotate-half layout, in place on rows of
@@ -84,21 +86,22 @@ public final class Rope {
 
     private static void rotate(MemorySegment x, long base, int half, RopeTable table, long tab, boolean inverse) {
         MemorySegment cos = table.cos(), sin = table.sin();
+        // the inverse negates sin by a multiply (exact), not by a branch that would box the vector
+        float sign = inverse ? -1f : 1f;
+        FloatVector vsign = FloatVector.broadcast(S, sign);
         int i = 0;
-        for (int up = Simd.S.loopBound(half); i < up; i += L) {
-            FloatVector a = FloatVector.fromMemorySegment(Simd.S, x, (base + i) * 4L, Simd.NATIVE), b = FloatVector.fromMemorySegment(Simd.S, x, (base + half + i) * 4L, Simd.NATIVE);
-            FloatVector c = FloatVector.fromMemorySegment(Simd.S, cos, (tab + i) * 4L, Simd.NATIVE), s = FloatVector.fromMemorySegment(Simd.S, sin, (tab + i) * 4L, Simd.NATIVE);
-            if (inverse) s = s.neg();
-            a.mul(c).sub(b.mul(s)).intoMemorySegment(x, (base + i) * 4L, Simd.NATIVE);
-            b.mul(c).add(a.mul(s)).intoMemorySegment(x, (base + half + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(half); i < up; i += L) {
+            FloatVector a = fromMemorySegment(S, x, (base + i) * 4L, NATIVE), b = fromMemorySegment(S, x, (base + half + i) * 4L, NATIVE);
+            FloatVector c = fromMemorySegment(S, cos, (tab + i) * 4L, NATIVE);
+            FloatVector s = fromMemorySegment(S, sin, (tab + i) * 4L, NATIVE).mul(vsign);
+            a.mul(c).sub(b.mul(s)).intoMemorySegment(x, (base + i) * 4L, NATIVE);
+            b.mul(c).add(a.mul(s)).intoMemorySegment(x, (base + half + i) * 4L, NATIVE);
         }
-        if (i < half) {
-            VectorMask<Float> m = Simd.S.indexInRange(i, half);
-            FloatVector a = FloatVector.fromMemorySegment(Simd.S, x, (base + i) * 4L, Simd.NATIVE, m), b = FloatVector.fromMemorySegment(Simd.S, x, (base + half + i) * 4L, Simd.NATIVE, m);
-            FloatVector c = FloatVector.fromMemorySegment(Simd.S, cos, (tab + i) * 4L, Simd.NATIVE, m), s = FloatVector.fromMemorySegment(Simd.S, sin, (tab + i) * 4L, Simd.NATIVE, m);
-            if (inverse) s = s.neg();
-            a.mul(c).sub(b.mul(s)).intoMemorySegment(x, (base + i) * 4L, Simd.NATIVE, m);
-            b.mul(c).add(a.mul(s)).intoMemorySegment(x, (base + half + i) * 4L, Simd.NATIVE, m);
+        for (; i < half; i++) {
+            float a = Simd.get(x, base + i), b = Simd.get(x, base + half + i);
+            float c = Simd.get(cos, tab + i), s = Simd.get(sin, tab + i) * sign;
+            Simd.set(x, base + i, a * c - b * s);
+            Simd.set(x, base + half + i, b * c + a * s);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
 import static dev.fastdraft.kernels.ops.VectorMath.C2;
 import static dev.fastdraft.kernels.ops.VectorMath.C3;
 import static dev.fastdraft.kernels.ops.VectorMath.C4;
@@ -14,12 +16,12 @@ import static dev.fastdraft.kernels.ops.VectorMath.LN2_LO;
 import static dev.fastdraft.kernels.ops.VectorMath.LOG2E;
 import static dev.fastdraft.kernels.ops.VectorMath.ROUND_MAGIC;
 import static dev.fastdraft.kernels.ops.VectorMath.ROUND_MAGIC_BITS;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -66,15 +68,14 @@ public final class Softmax {
         RowParallel.run(pool, rows, n, 2, (from, to) -> {
             for (int r = from; r < to; r++) {
                 long yo = yOff + (long) r * ldy, go = dyOff + (long) r * lddy, xo = dxOff + (long) r * lddx;
-                FloatVector dot = FloatVector.broadcast(Simd.S, (float) VectorOps.dotRow(y, yo, dy, go, n));
+                float d = (float) VectorOps.dotRow(y, yo, dy, go, n);
+                FloatVector dot = FloatVector.broadcast(S, d);
                 int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE).mul(FloatVector.fromMemorySegment(Simd.S, dy, (go + i) * 4L, Simd.NATIVE).sub(dot)).intoMemorySegment(dx, (xo + i) * 4L, Simd.NATIVE);
+                for (int up = S.loopBound(n); i < up; i += L) {
+                    fromMemorySegment(S, y, (yo + i) * 4L, NATIVE).mul(fromMemorySegment(S, dy, (go + i) * 4L, NATIVE).sub(dot))
+                            .intoMemorySegment(dx, (xo + i) * 4L, NATIVE);
                 }
-                if (i < n) {
-                    VectorMask<Float> m = Simd.S.indexInRange(i, n);
-                    FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE, m).mul(FloatVector.fromMemorySegment(Simd.S, dy, (go + i) * 4L, Simd.NATIVE, m).sub(dot)).intoMemorySegment(dx, (xo + i) * 4L, Simd.NATIVE, m);
-                }
+                for (; i < n; i++) Simd.set(dx, xo + i, Simd.get(y, yo + i) * (Simd.get(dy, go + i) - d));
             }
         });
     }
@@ -100,26 +101,26 @@ public final class Softmax {
      * s2 = 0, scale = 1, which change nothing; cross-entropy subtracts max and log-sum separately.
      */
     static double expRow(MemorySegment x, long xo, MemorySegment y, long yo, int n, float s1, float s2, float scale) {
-        FloatVector v1 = FloatVector.broadcast(Simd.S, s1), v2 = FloatVector.broadcast(Simd.S, s2);
-        FloatVector one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector v1 = FloatVector.broadcast(S, s1), v2 = FloatVector.broadcast(S, s2);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         double total = 0;
         int i = 0;
-        int bound = Simd.S.loopBound(n);
+        int bound = S.loopBound(n);
         while (i < bound) {
             int end = Math.min(bound, i + VectorOps.BLOCK);
-            FloatVector acc = FloatVector.zero(Simd.S);
+            FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) {
-                FloatVector a = FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).sub(v1).sub(v2);
+                FloatVector a = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(v1).sub(v2);
                 // exp(a), inlined by hand from VectorMath.exp (see there for why)
                 FloatVector xc = a.max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-                FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-                r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-                FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                        .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+                FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+                r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+                FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                        .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
                 IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
                 FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                if (y != null) e.mul(scale).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
+                if (y != null) e.mul(scale).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
                 acc = acc.add(e);
             }
             total += acc.reduceLanes(VectorOperators.ADD);
@@ -134,20 +135,20 @@ public final class Softmax {
 
     /** dx = dy - exp(logY) * total; dx may be dy. */
     private static void logBackwardRow(MemorySegment logY, long yo, MemorySegment dy, long go, MemorySegment dx, long xo, int n, float total) {
-        FloatVector sum = FloatVector.broadcast(Simd.S, total), one = FloatVector.broadcast(Simd.S, 1f);
+        FloatVector sum = FloatVector.broadcast(S, total), one = FloatVector.broadcast(S, 1f);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) {
-            FloatVector a = FloatVector.fromMemorySegment(Simd.S, logY, (yo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector a = fromMemorySegment(S, logY, (yo + i) * 4L, NATIVE);
             // exp(a), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = a.max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
-            FloatVector r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_HI), xc);
-            r = nf.fma(FloatVector.broadcast(Simd.S, -LN2_LO), r);
-            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(Simd.S, C5)).fma(r, FloatVector.broadcast(Simd.S, C4))
-                    .fma(r, FloatVector.broadcast(Simd.S, C3)).fma(r, FloatVector.broadcast(Simd.S, C2)).fma(r, one).fma(r, one);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C7, C6).fma(r, FloatVector.broadcast(S, C5)).fma(r, FloatVector.broadcast(S, C4))
+                    .fma(r, FloatVector.broadcast(S, C3)).fma(r, FloatVector.broadcast(S, C2)).fma(r, one).fma(r, one);
             IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS), n1 = ni.lanewise(VectorOperators.ASHR, 1);
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            e.neg().fma(sum, FloatVector.fromMemorySegment(Simd.S, dy, (go + i) * 4L, Simd.NATIVE)).intoMemorySegment(dx, (xo + i) * 4L, Simd.NATIVE);
+            e.neg().fma(sum, fromMemorySegment(S, dy, (go + i) * 4L, NATIVE)).intoMemorySegment(dx, (xo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) Simd.set(dx, xo + i, Math.fma(-VectorMath.exp(Simd.get(logY, yo + i)), total, Simd.get(dy, go + i)));
     }
@@ -159,13 +160,13 @@ public final class Softmax {
             return;
         }
         double sum = expRow(x, xo, y, yo, n, max, 0f, 1f);
-        FloatVector inv = FloatVector.broadcast(Simd.S, (float) (1.0 / sum));
+        float scale = (float) (1.0 / sum);
+        FloatVector inv = FloatVector.broadcast(S, scale);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE).mul(inv).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
-        if (i < n) {
-            VectorMask<Float> m = Simd.S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE, m).mul(inv).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE, m);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, y, (yo + i) * 4L, NATIVE).mul(inv).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         }
+        for (; i < n; i++) Simd.set(y, yo + i, Simd.get(y, yo + i) * scale);
     }
 
     private static void logSoftmaxRow(MemorySegment x, long xo, MemorySegment y, long yo, int n) {
@@ -176,14 +177,14 @@ public final class Softmax {
         }
         double sum = expRow(x, xo, null, 0, n, max, 0f, 1f);
         // (x - max) - log(sum): subtracting the two parts separately keeps large logits exact.
-        FloatVector sh = FloatVector.broadcast(Simd.S, max);
-        FloatVector logSum = FloatVector.broadcast(Simd.S, (float) Math.log(sum));
+        FloatVector sh = FloatVector.broadcast(S, max);
+        float ls = (float) Math.log(sum);
+        FloatVector logSum = FloatVector.broadcast(S, ls);
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).sub(sh).sub(logSum).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
-        if (i < n) {
-            VectorMask<Float> m = Simd.S.indexInRange(i, n);
-            FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE, m).sub(sh).sub(logSum).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE, m);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(sh).sub(logSum).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         }
+        for (; i < n; i++) Simd.set(y, yo + i, Simd.get(x, xo + i) - max - ls);
     }
 
     static void fill(MemorySegment y, long yo, int n, float value) {

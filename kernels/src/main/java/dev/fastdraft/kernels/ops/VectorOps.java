@@ -1,11 +1,13 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -47,11 +49,10 @@ public final class VectorOps {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, oo = outOff + (long) r * ldo;
                 int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).mul(alpha).intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE);
-                if (i < n) {
-                    VectorMask<Float> m = Simd.S.indexInRange(i, n);
-                    FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE, m).mul(alpha).intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE, m);
+                for (int up = S.loopBound(n); i < up; i += L) {
+                    fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(alpha).intoMemorySegment(out, (oo + i) * 4L, NATIVE);
                 }
+                for (; i < n; i++) Simd.set(out, oo + i, alpha * Simd.get(x, xo + i));
             }
         });
     }
@@ -62,17 +63,15 @@ public final class VectorOps {
         OpChecks.rows("axpy", "x", x, xOff, rows, n, ldx);
         OpChecks.rows("axpy", "y", y, yOff, rows, n, ldy);
         RowParallel.run(pool, rows, n, 1, (from, to) -> {
-            FloatVector va = FloatVector.broadcast(Simd.S, alpha);
+            FloatVector va = FloatVector.broadcast(S, alpha);
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, yo = yOff + (long) r * ldy;
                 int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE).fma(va, FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE);
+                for (int up = S.loopBound(n); i < up; i += L) {
+                    fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).fma(va, fromMemorySegment(S, y, (yo + i) * 4L, NATIVE))
+                            .intoMemorySegment(y, (yo + i) * 4L, NATIVE);
                 }
-                if (i < n) {
-                    VectorMask<Float> m = Simd.S.indexInRange(i, n);
-                    FloatVector.fromMemorySegment(Simd.S, x, (xo + i) * 4L, Simd.NATIVE, m).fma(va, FloatVector.fromMemorySegment(Simd.S, y, (yo + i) * 4L, Simd.NATIVE, m)).intoMemorySegment(y, (yo + i) * 4L, Simd.NATIVE, m);
-                }
+                for (; i < n; i++) Simd.set(y, yo + i, Math.fma(alpha, Simd.get(x, xo + i), Simd.get(y, yo + i)));
             }
         });
     }
@@ -136,20 +135,20 @@ public final class VectorOps {
     // Separate loops, not one with "isAdd ? a.add(b) : a.mul(b)": a vector chosen by a branch is boxed.
     private static void addRow(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment out, long oo, int n) {
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) {
-            FloatVector.fromMemorySegment(Simd.S, a, (ao + i) * 4L, Simd.NATIVE)
-                    .add(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE))
-                    .intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, a, (ao + i) * 4L, NATIVE)
+                    .add(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE))
+                    .intoMemorySegment(out, (oo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) Simd.set(out, oo + i, Simd.get(a, ao + i) + Simd.get(b, bo + i));
     }
 
     private static void mulRow(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment out, long oo, int n) {
         int i = 0;
-        for (int up = Simd.S.loopBound(n); i < up; i += L) {
-            FloatVector.fromMemorySegment(Simd.S, a, (ao + i) * 4L, Simd.NATIVE)
-                    .mul(FloatVector.fromMemorySegment(Simd.S, b, (bo + i) * 4L, Simd.NATIVE))
-                    .intoMemorySegment(out, (oo + i) * 4L, Simd.NATIVE);
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, a, (ao + i) * 4L, NATIVE)
+                    .mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE))
+                    .intoMemorySegment(out, (oo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) Simd.set(out, oo + i, Simd.get(a, ao + i) * Simd.get(b, bo + i));
     }
@@ -158,61 +157,57 @@ public final class VectorOps {
 
     static double sumRow(MemorySegment x, long off, int n) {
         double total = 0;
-        int i = 0;
-        while (i < n) {
-            int end = Math.min(n, i + BLOCK);
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
             // not a static constant: a vector from a static field as loop input defeats C2's unboxing
-            FloatVector a0 = FloatVector.zero(Simd.S), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (; i + 4 * L <= end; i += 4 * L) {
-                a0 = a0.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
-                a1 = a1.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i + L) * 4L, Simd.NATIVE));
-                a2 = a2.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i + 2 * L) * 4L, Simd.NATIVE));
-                a3 = a3.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i + 3 * L) * 4L, Simd.NATIVE));
+                long b = (off + i) * 4L;
+                a0 = a0.add(fromMemorySegment(S, x, b, NATIVE));
+                a1 = a1.add(fromMemorySegment(S, x, b + 4L * L, NATIVE));
+                a2 = a2.add(fromMemorySegment(S, x, b + 8L * L, NATIVE));
+                a3 = a3.add(fromMemorySegment(S, x, b + 12L * L, NATIVE));
             }
-            for (; i + L <= end; i += L) a0 = a0.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
-            if (i < end) {
-                a1 = a1.add(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE, Simd.S.indexInRange(i, end)));
-                i = end;
-            }
+            for (; i < end; i += L) a0 = a0.add(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
             total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         }
+        for (; i < n; i++) total += Simd.get(x, off + i);
         return total;
     }
 
     static double dotRow(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         double total = 0;
-        int i = 0;
-        while (i < n) {
-            int end = Math.min(n, i + BLOCK);
-            // not a static constant: a vector from a static field as loop input defeats C2's unboxing
-            FloatVector a0 = FloatVector.zero(Simd.S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (; i + 4 * L <= end; i += 4 * L) {
-                a0 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i) * 4L, Simd.NATIVE), a0);
-                a1 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i + L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i + L) * 4L, Simd.NATIVE), a1);
-                a2 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i + 2 * L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i + 2 * L) * 4L, Simd.NATIVE), a2);
-                a3 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i + 3 * L) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i + 3 * L) * 4L, Simd.NATIVE), a3);
+                long bx = (xOff + i) * 4L, by = (yOff + i) * 4L;
+                a0 = fromMemorySegment(S, x, bx, NATIVE).fma(fromMemorySegment(S, y, by, NATIVE), a0);
+                a1 = fromMemorySegment(S, x, bx + 4L * L, NATIVE).fma(fromMemorySegment(S, y, by + 4L * L, NATIVE), a1);
+                a2 = fromMemorySegment(S, x, bx + 8L * L, NATIVE).fma(fromMemorySegment(S, y, by + 8L * L, NATIVE), a2);
+                a3 = fromMemorySegment(S, x, bx + 12L * L, NATIVE).fma(fromMemorySegment(S, y, by + 12L * L, NATIVE), a3);
             }
-            for (; i + L <= end; i += L) a0 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i) * 4L, Simd.NATIVE).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i) * 4L, Simd.NATIVE), a0);
-            if (i < end) {
-                VectorMask<Float> m = Simd.S.indexInRange(i, end);
-                a1 = FloatVector.fromMemorySegment(Simd.S, x, (xOff + i) * 4L, Simd.NATIVE, m).fma(FloatVector.fromMemorySegment(Simd.S, y, (yOff + i) * 4L, Simd.NATIVE, m), a1);
-                i = end;
+            for (; i < end; i += L) {
+                a0 = fromMemorySegment(S, x, (xOff + i) * 4L, NATIVE).fma(fromMemorySegment(S, y, (yOff + i) * 4L, NATIVE), a0);
             }
             total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         }
+        for (; i < n; i++) total += (double) Simd.get(x, xOff + i) * Simd.get(y, yOff + i);
         return total;
     }
 
     static float maxRow(MemorySegment x, long off, int n) {
-        FloatVector m0 = FloatVector.broadcast(Simd.S, Float.NEGATIVE_INFINITY), m1 = m0;
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
-            m0 = m0.max(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
-            m1 = m1.max(FloatVector.fromMemorySegment(Simd.S, x, (off + i + L) * 4L, Simd.NATIVE));
+            m0 = m0.max(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
+            m1 = m1.max(fromMemorySegment(S, x, (off + i + L) * 4L, NATIVE));
         }
-        for (; i + L <= n; i += L) m0 = m0.max(FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE));
+        for (; i + L <= n; i += L) m0 = m0.max(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
         float best = m0.max(m1).reduceLanes(VectorOperators.MAX);
-        if (i < n) best = Math.max(best, FloatVector.fromMemorySegment(Simd.S, x, (off + i) * 4L, Simd.NATIVE, Simd.S.indexInRange(i, n)).reduceLanes(VectorOperators.MAX, Simd.S.indexInRange(i, n)));
+        for (; i < n; i++) best = Math.max(best, Simd.get(x, off + i));
         return best;
     }
 }
