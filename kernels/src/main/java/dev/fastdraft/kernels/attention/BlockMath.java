@@ -103,18 +103,138 @@ final class BlockMath {
 
     /**
      * acc[ao..ao+hd) = acc * c + sum_{j<n} w[wo+j] * row (j0+j), rows at seg[base + row*ld].
-     * Each vector column of acc stays in a register while the rows stream past.
+     * Four vector columns of acc stay in registers while the rows stream past: four independent
+     * FMA chains, so the loop runs at FMA throughput rather than latency.
      */
     static void scaleAndAccumulate(float[] acc, int ao, float c, float[] w, int wo, int n,
                                    MemorySegment seg, long base, int ld, int j0, int hd) {
-        int full = hd - hd % L;
-        for (int col = 0; col < full; col += L) {
+        int full = hd - hd % L, col = 0;
+        for (; col + 4 * L <= full; col += 4 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, acc, ao + col).mul(c), x1 = FloatVector.fromArray(S, acc, ao + col + L).mul(c);
+            FloatVector x2 = FloatVector.fromArray(S, acc, ao + col + 2 * L).mul(c), x3 = FloatVector.fromArray(S, acc, ao + col + 3 * L).mul(c);
+            long r = (base + (long) j0 * ld + col) * 4L;
+            for (int j = 0; j < n; j++, r += 4L * ld) {
+                FloatVector p = FloatVector.broadcast(S, w[wo + j]);
+                x0 = fromMemorySegment(S, seg, r, NATIVE).fma(p, x0);
+                x1 = fromMemorySegment(S, seg, r + 4L * L, NATIVE).fma(p, x1);
+                x2 = fromMemorySegment(S, seg, r + 8L * L, NATIVE).fma(p, x2);
+                x3 = fromMemorySegment(S, seg, r + 12L * L, NATIVE).fma(p, x3);
+            }
+            x0.intoArray(acc, ao + col);
+            x1.intoArray(acc, ao + col + L);
+            x2.intoArray(acc, ao + col + 2 * L);
+            x3.intoArray(acc, ao + col + 3 * L);
+        }
+        for (; col < full; col += L) {
             FloatVector x = FloatVector.fromArray(S, acc, ao + col).mul(c);
-            long r = base + (long) j0 * ld + col;
-            for (int j = 0; j < n; j++, r += ld) x = fromMemorySegment(S, seg, r * 4L, NATIVE).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            long r = (base + (long) j0 * ld + col) * 4L;
+            for (int j = 0; j < n; j++, r += 4L * ld) x = fromMemorySegment(S, seg, r, NATIVE).fma(FloatVector.broadcast(S, w[wo + j]), x);
             x.intoArray(acc, ao + col);
         }
         for (int d = full; d < hd; d++) {
+            float x = acc[ao + d] * c;
+            long r = base + (long) j0 * ld + d;
+            for (int j = 0; j < n; j++, r += ld) x = Math.fma(Simd.get(seg, r), w[wo + j], x);
+            acc[ao + d] = x;
+        }
+    }
+
+    /**
+     * {@link #dots} for four query rows at once (rows at a[ao + q*stride], scores to
+     * s[so + q*sStride + j - j0]): each key chunk is loaded once for all four, which cuts loads
+     * and cache traffic 4x when the query heads of a KV group share keys.
+     */
+    static void dots4(float[] a, int ao, int stride, MemorySegment seg, long base, int ld, int j0, int j1, int hd,
+                      float[] s, int so, int sStride) {
+        int full = hd - hd % L;
+        for (int j = j0; j < j1; j++) {
+            long r0 = base + (long) j * ld;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0; c < full; c += L) {
+                FloatVector kv = fromMemorySegment(S, seg, (r0 + c) * 4L, NATIVE);
+                a0 = kv.fma(FloatVector.fromArray(S, a, ao + c), a0);
+                a1 = kv.fma(FloatVector.fromArray(S, a, ao + stride + c), a1);
+                a2 = kv.fma(FloatVector.fromArray(S, a, ao + 2 * stride + c), a2);
+                a3 = kv.fma(FloatVector.fromArray(S, a, ao + 3 * stride + c), a3);
+            }
+            int o = so + j - j0;
+            s[o] = a0.reduceLanes(VectorOperators.ADD);
+            s[o + sStride] = a1.reduceLanes(VectorOperators.ADD);
+            s[o + 2 * sStride] = a2.reduceLanes(VectorOperators.ADD);
+            s[o + 3 * sStride] = a3.reduceLanes(VectorOperators.ADD);
+        }
+        if (full < hd) {
+            for (int q = 0; q < 4; q++) {
+                for (int j = j0; j < j1; j++) {
+                    long r0 = base + (long) j * ld;
+                    int o = so + q * sStride + j - j0;
+                    float t = s[o];
+                    for (int d = full; d < hd; d++) t = Math.fma(a[ao + q * stride + d], Simd.get(seg, r0 + d), t);
+                    s[o] = t;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #scaleAndAccumulate} for four rows of acc (at acc[ao + q*stride], rescaled by c[q],
+     * weights w[wo + q*wStride + j]): each V chunk is loaded once for all four rows; eight
+     * accumulators (four rows x two columns) stay in registers.
+     */
+    static void scaleAndAccumulate4(float[] acc, int ao, int stride, float[] c, float[] w, int wo, int wStride, int n,
+                                    MemorySegment seg, long base, int ld, int j0, int hd) {
+        int full = hd - hd % L, col = 0;
+        int o0 = ao, o1 = ao + stride, o2 = ao + 2 * stride, o3 = ao + 3 * stride;
+        int w0 = wo, w1 = wo + wStride, w2 = wo + 2 * wStride, w3 = wo + 3 * wStride;
+        for (; col + 2 * L <= full; col += 2 * L) {
+            FloatVector x00 = FloatVector.fromArray(S, acc, o0 + col).mul(c[0]), x01 = FloatVector.fromArray(S, acc, o0 + col + L).mul(c[0]);
+            FloatVector x10 = FloatVector.fromArray(S, acc, o1 + col).mul(c[1]), x11 = FloatVector.fromArray(S, acc, o1 + col + L).mul(c[1]);
+            FloatVector x20 = FloatVector.fromArray(S, acc, o2 + col).mul(c[2]), x21 = FloatVector.fromArray(S, acc, o2 + col + L).mul(c[2]);
+            FloatVector x30 = FloatVector.fromArray(S, acc, o3 + col).mul(c[3]), x31 = FloatVector.fromArray(S, acc, o3 + col + L).mul(c[3]);
+            long r = (base + (long) j0 * ld + col) * 4L;
+            for (int j = 0; j < n; j++, r += 4L * ld) {
+                FloatVector v0 = fromMemorySegment(S, seg, r, NATIVE), v1 = fromMemorySegment(S, seg, r + 4L * L, NATIVE);
+                FloatVector p = FloatVector.broadcast(S, w[w0 + j]);
+                x00 = v0.fma(p, x00);
+                x01 = v1.fma(p, x01);
+                p = FloatVector.broadcast(S, w[w1 + j]);
+                x10 = v0.fma(p, x10);
+                x11 = v1.fma(p, x11);
+                p = FloatVector.broadcast(S, w[w2 + j]);
+                x20 = v0.fma(p, x20);
+                x21 = v1.fma(p, x21);
+                p = FloatVector.broadcast(S, w[w3 + j]);
+                x30 = v0.fma(p, x30);
+                x31 = v1.fma(p, x31);
+            }
+            x00.intoArray(acc, o0 + col);
+            x01.intoArray(acc, o0 + col + L);
+            x10.intoArray(acc, o1 + col);
+            x11.intoArray(acc, o1 + col + L);
+            x20.intoArray(acc, o2 + col);
+            x21.intoArray(acc, o2 + col + L);
+            x30.intoArray(acc, o3 + col);
+            x31.intoArray(acc, o3 + col + L);
+        }
+        if (col < hd) {
+            // an odd vector column and/or a partial one: per row, with the single-row kernel's code
+            for (int q = 0; q < 4; q++) {
+                tail(acc, ao + q * stride, c[q], w, wo + q * wStride, n, seg, base, ld, j0, hd, col);
+            }
+        }
+    }
+
+    /** Columns [from, hd) of {@link #scaleAndAccumulate}. */
+    private static void tail(float[] acc, int ao, float c, float[] w, int wo, int n, MemorySegment seg, long base, int ld, int j0,
+                             int hd, int from) {
+        int full = hd - hd % L, col = from;
+        for (; col < full; col += L) {
+            FloatVector x = FloatVector.fromArray(S, acc, ao + col).mul(c);
+            long r = (base + (long) j0 * ld + col) * 4L;
+            for (int j = 0; j < n; j++, r += 4L * ld) x = fromMemorySegment(S, seg, r, NATIVE).fma(FloatVector.broadcast(S, w[wo + j]), x);
+            x.intoArray(acc, ao + col);
+        }
+        for (int d = Math.max(full, from); d < hd; d++) {
             float x = acc[ao + d] * c;
             long r = base + (long) j0 * ld + d;
             for (int j = 0; j < n; j++, r += ld) x = Math.fma(Simd.get(seg, r), w[wo + j], x);
