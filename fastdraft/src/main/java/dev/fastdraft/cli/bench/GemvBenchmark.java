@@ -30,7 +30,6 @@ import java.util.SplittableRandom;
  */
 public final class GemvBenchmark implements Command {
     private static final int COLD_BYTES_MIB = 128;
-    private static final long WARMUP_NANOS = 2_000_000_000L;
 
     @Override
     public String name() {
@@ -51,6 +50,7 @@ public final class GemvBenchmark implements Command {
                 Option.value("--dtype", "TYPE", "weight type: bf16, f16 or f32 (default bf16)"),
                 Option.value("--rounds", "N", "measurement rounds; medians are reported (default 9)"),
                 Option.value("--millis", "MS", "time per measurement per round (default 200)"),
+                Option.value("--warmup", "S", "seconds of warm-up before measuring, for the JIT (default 4)"),
                 Option.value("--copies", "C", "weight copies to rotate over (default: enough for " + COLD_BYTES_MIB + " MiB; 1 = cache-warm)"));
     }
 
@@ -67,10 +67,12 @@ public final class GemvBenchmark implements Command {
         }
         int rounds = args.integer("--rounds", 9);
         int millis = args.integer("--millis", 200);
+        double warmup = args.number("--warmup", 4);
         int threads = args.integer("--threads", WorkerPool.defaultThreads());
         if (rows < 1 || rows > SkinnyGemm.ROWS_PER_PASS) throw new UserError("--rows must be in 1.." + SkinnyGemm.ROWS_PER_PASS + ", got " + rows);
         if (n < 1 || k < 1) throw new UserError("--n and --k must be >= 1, got n=" + n + " k=" + k);
         if (rounds < 1 || millis < 1 || threads < 1) throw new UserError("--rounds, --millis and --threads must be >= 1");
+        if (!(warmup >= 0)) throw new UserError("--warmup must be >= 0 seconds, got " + warmup);
         long matrixBytes = n * wt.rowBytes(k);
         int copies = args.has("--copies") ? args.integer("--copies")
                 : (int) Math.max(1, ((long) COLD_BYTES_MIB << 20) / matrixBytes + ((((long) COLD_BYTES_MIB << 20) % matrixBytes) == 0 ? 0 : 1));
@@ -81,13 +83,20 @@ public final class GemvBenchmark implements Command {
              MemoryBandwidth probe = MemoryBandwidth.standard()) {
             MemorySegment[] weights = new MemorySegment[copies];
             SplittableRandom rnd = new SplittableRandom(42);
-            for (int c = 0; c < copies; c++) weights[c] = randomWeights(arena, rnd, wt, matrixBytes);
+            MemorySegment pattern = randomPattern(arena, rnd, wt);
+            for (int c = 0; c < copies; c++) {
+                weights[c] = arena.allocate(matrixBytes, 64);
+                for (long off = 0; off < matrixBytes; off += pattern.byteSize()) {
+                    MemorySegment.copy(pattern, 0, weights[c], off, Math.min(pattern.byteSize(), matrixBytes - off));
+                }
+            }
             MemorySegment x = arena.allocate((long) rows * k * Float.BYTES, 64);
             for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
             MemorySegment y = arena.allocate((long) rows * n * Float.BYTES, 64);
             Calls calls = new Calls(pool, n, k, wt, weights, x, y);
 
-            long warmEnd = System.nanoTime() + WARMUP_NANOS;
+            // C2 needs a few seconds (more on a busy machine) to compile the vector loops; before that they run slowly
+            long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
             while (System.nanoTime() < warmEnd) {
                 calls.timePerCall(rows, 20);
                 calls.timePerCall(1, 20);
@@ -176,9 +185,11 @@ public final class GemvBenchmark implements Command {
         }
     }
 
-    /** Weights like a trained layer's (normal, std 0.05); a random 64 KiB pattern repeated, since filling GBs element by element is slow. */
-    private static MemorySegment randomWeights(Arena arena, SplittableRandom rnd, WeightType wt, long bytes) {
-        MemorySegment w = arena.allocate(bytes, 64);
+    /**
+     * Weights like a trained layer's (normal, std 0.05): 16 Ki random values, repeated to fill each copy,
+     * since filling hundreds of MiB value by value is slow.
+     */
+    private static MemorySegment randomPattern(Arena arena, SplittableRandom rnd, WeightType wt) {
         int patternFloats = 16 * 1024;
         MemorySegment pattern = arena.allocate((long) patternFloats * wt.elementBytes(), 64);
         for (int i = 0; i < patternFloats; i++) {
@@ -189,10 +200,7 @@ public final class GemvBenchmark implements Command {
                 case F16 -> pattern.set(HalfFloats.SHORT_LE, 2L * i, HalfFloats.floatToF16(v));
             }
         }
-        for (long off = 0; off < bytes; off += pattern.byteSize()) {
-            MemorySegment.copy(pattern, 0, w, off, Math.min(pattern.byteSize(), bytes - off));
-        }
-        return w;
+        return pattern;
     }
 
     private static double gaussian(SplittableRandom rnd) {

@@ -175,9 +175,9 @@ public final class FlashAttention {
     }
 
     private static void checkCommon(String op, AttentionConfig cfg, int tq, int pos0) {
-        OpChecks.require(cfg != null, op, "config is null");
-        OpChecks.require(tq >= 0 && pos0 >= 0, op, "need tq >= 0 and pos0 >= 0, got tq=" + tq + ", pos0=" + pos0);
-        OpChecks.require((long) pos0 + tq <= Integer.MAX_VALUE, op, "pos0 + tq overflows: " + pos0 + " + " + tq);
+        if (cfg == null) throw OpChecks.fail(op, "config is null");
+        if (tq < 0 || pos0 < 0) throw OpChecks.fail(op, "need tq >= 0 and pos0 >= 0, got tq=" + tq + ", pos0=" + pos0);
+        if ((long) pos0 + tq > Integer.MAX_VALUE) throw OpChecks.fail(op, "pos0 + tq overflows: " + pos0 + " + " + tq);
     }
 
     private static void run(WorkerPool pool, int tasks, java.util.function.IntConsumer job) {

@@ -45,10 +45,11 @@ final class ForwardJob implements IntConsumer {
         int bk = FlashAttention.BLOCK_KEYS;
         sc.q = AttentionScratch.fit(sc.q, (long) rows * hdPad);
         sc.acc = AttentionScratch.fit(sc.acc, (long) rows * hdPad);
-        sc.s = AttentionScratch.fit(sc.s, bk);
+        sc.s = AttentionScratch.fit(sc.s, 4L * bk);
+        sc.row1 = AttentionScratch.fit(sc.row1, 4);
         sc.rowMax = AttentionScratch.fit(sc.rowMax, rows);
         sc.rowSum = AttentionScratch.fit(sc.rowSum, rows);
-        float[] qs = sc.q, acc = sc.acc, s = sc.s, rowMax = sc.rowMax, rowSum = sc.rowSum;
+        float[] qs = sc.q, acc = sc.acc, s = sc.s, rowMax = sc.rowMax, rowSum = sc.rowSum, corr = sc.row1;
 
         for (int t = t0; t < t1; t++) {
             for (int hh = 0; hh < r; hh++) {
@@ -72,15 +73,19 @@ final class ForwardJob implements IntConsumer {
                 long p = (long) pos0 + t;
                 int jLo = (int) Math.max(kb, cfg.firstKey(p)), jHi = (int) Math.min(ke, p + 1);
                 if (jLo >= jHi) continue;
-                int n = jHi - jLo;
-                for (int hh = 0; hh < r; hh++) {
+                int n = jHi - jLo, hh = 0;
+                // Query heads of the group at this position share the keys: four at a time read each K/V row once.
+                for (; hh + 4 <= r; hh += 4) {
+                    int row = (t - t0) * r + hh;
+                    BlockMath.dots4(qs, row * hdPad, hdPad, k, kHead, ldk, jLo, jHi, hd, s, 0, bk);
+                    for (int q = 0; q < 4; q++) corr[q] = softmaxStep(row + q, s, q * bk, n, rowMax, rowSum);
+                    BlockMath.scaleAndAccumulate4(acc, row * hdPad, hdPad, corr, s, 0, bk, n, v, vHead, ldv, jLo, hd);
+                }
+                for (; hh < r; hh++) {
                     int row = (t - t0) * r + hh;
                     BlockMath.dots(qs, row * hdPad, k, kHead, ldk, jLo, jHi, hd, s, 0);
-                    float mOld = rowMax[row], mNew = Math.max(mOld, BlockMath.max(s, 0, n));
-                    float corr = VectorMath.exp(mOld - mNew); // 0 on the first block (mOld = -inf)
-                    rowSum[row] = rowSum[row] * corr + BlockMath.expShift(s, 0, n, mNew);
-                    rowMax[row] = mNew;
-                    BlockMath.scaleAndAccumulate(acc, row * hdPad, corr, s, 0, n, v, vHead, ldv, jLo, hd);
+                    float c = softmaxStep(row, s, 0, n, rowMax, rowSum);
+                    BlockMath.scaleAndAccumulate(acc, row * hdPad, c, s, 0, n, v, vHead, ldv, jLo, hd);
                 }
             }
         }
@@ -98,6 +103,19 @@ final class ForwardJob implements IntConsumer {
             System.arraycopy(rowSum, 0, partSum, task * rpt, rows);
             System.arraycopy(acc, 0, partAcc, task * rpt * hdPad, rows * hdPad);
         }
+    }
+
+    /**
+     * Online softmax for one row and one block of n scores at s[so..]: updates the row's running
+     * max and sum, turns the scores into exp(score - new max) in place, and returns the factor
+     * exp(old max - new max) that rescales what the row accumulated so far (0 on its first block).
+     */
+    private static float softmaxStep(int row, float[] s, int so, int n, float[] rowMax, float[] rowSum) {
+        float mOld = rowMax[row], mNew = Math.max(mOld, BlockMath.max(s, so, n));
+        float corr = VectorMath.exp(mOld - mNew);
+        rowSum[row] = rowSum[row] * corr + BlockMath.expShift(s, so, n, mNew);
+        rowMax[row] = mNew;
+        return corr;
     }
 
     /** Merges the key splits of (g, qb): rescale each split's sum and accumulator to the common max. */

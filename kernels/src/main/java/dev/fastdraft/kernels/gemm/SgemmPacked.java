@@ -1,6 +1,7 @@
 package dev.fastdraft.kernels.gemm;
 
 import static dev.fastdraft.kernels.gemm.SgemmMicroKernel.COLS;
+import static dev.fastdraft.kernels.gemm.SgemmMicroKernel.KC;
 import static dev.fastdraft.kernels.gemm.SgemmMicroKernel.ROWS;
 import static dev.fastdraft.kernels.gemm.SgemmPacking.ceilDiv;
 
@@ -12,12 +13,12 @@ import java.util.function.IntConsumer;
 /** The blocked, packed SGEMM for problems large enough to repay packing (arguments already checked). */
 final class SgemmPacked {
     /**
-     * mcMax: rows of op(A) packed at once; kc: depth of one packed block; nc: columns of one packed B
-     * block; mcInner: rows walked against one B micro-panel before moving to the next one.
+     * mcMax: rows of op(A) packed at once; nc: columns of one packed B block; mcInner: rows walked
+     * against one B micro-panel before moving to the next one. The depth of a block is KC.
      */
-    record Blocking(int mcMax, int kc, int nc, int mcInner) {}
+    record Blocking(int mcMax, int nc, int mcInner) {}
 
-    static final Blocking DEFAULT = new Blocking(4096, 256, 256, ROWS);
+    static final Blocking DEFAULT = new Blocking(4096, 4096, 64);
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -35,15 +36,15 @@ final class SgemmPacked {
             int mc = Math.min(blk.mcMax(), m - ic);
             int panelsM = ceilDiv(mc, ROWS);
             int rg = Math.min(rowGroups, panelsM);
-            for (int pc = 0; pc < k; pc += blk.kc()) {
-                int kc = Math.min(blk.kc(), k - pc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
-                float[] ap = caller.packedA(SgemmPacking.packedASize(mc, kc));
+                float[] ap = caller.packedA(SgemmPacking.packedASize(mc));
                 int fic = ic, fpc = pc;
                 int packTasks = Math.min(threads, panelsM);
                 forEach(pool, packTasks, t -> SgemmPacking.packA(a, aOff, lda, transA, fic, mc, fpc, kc, ap,
                         split(panelsM, packTasks, t), split(panelsM, packTasks, t + 1),
-                        SgemmBuffers.ofThisThread().stage(transA ? mc : kc)));
+                        SgemmBuffers.ofThisThread().stage(SgemmPacking.stageSize(kc))));
                 forEach(pool, colGroups * rg, t -> {
                     int cg = t / rg, r = t % rg;
                     int p0 = split(panelsM, rg, r), p1 = split(panelsM, rg, r + 1);
@@ -77,7 +78,7 @@ final class SgemmPacked {
             int nc = Math.min(blk.nc(), j1 - jc);
             int panels = ceilDiv(nc, COLS);
             float[] bp = mine.packedB(SgemmPacking.packedBSize(kc, nc));
-            SgemmPacking.packB(b, bOff, ldb, transB, pc, kc, jc, nc, bp, 0, panels, mine.stage(transB ? kc : nc));
+            SgemmPacking.packB(b, bOff, ldb, transB, pc, kc, jc, nc, bp, 0, panels, mine.stage(SgemmPacking.stageSize(kc)));
             for (int ib = p0; ib < p1; ib += inner) {
                 int ie = Math.min(p1, ib + inner);
                 for (int jr = 0; jr < panels; jr++) {
@@ -94,7 +95,7 @@ final class SgemmPacked {
 
     private static void tile(int kc, float[] ap, int ir, float[] bp, int jr, int row, int h, int col, int w,
                              MemorySegment c, long cOff, int ldc, long ldcBytes, boolean add, float[] buf) {
-        int ai = ir * ROWS * kc;
+        int ai = ir * ROWS * KC;
         int bi = jr * COLS * kc;
         if (h == ROWS && w == COLS) {
             long pos = (cOff + (long) row * ldc + col) * Float.BYTES;

@@ -1,16 +1,18 @@
 package dev.fastdraft.kernels.gemv;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.AND;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.OR;
+import static jdk.incubator.vector.VectorOperators.MAX;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * IEEE binary16 weights, read as for bfloat16 (one int vector = 2 * L halves) but decoded without any
@@ -20,31 +22,33 @@ import jdk.incubator.vector.IntVector;
  *
  * <p>Activations beyond 2^15 would overflow after that scaling, so for such rows the packing scales by a
  * smaller power of two and the results are scaled back ({@link Activations#resultScale()}). Infinite and NaN
- * weights (exponent 31) have no such representation: the loops OR a per-element test for them into a flag
- * and the rare group that has one is recomputed exactly.
+ * weights (exponent 31) have no such representation: the loops keep a running maximum of the weights'
+ * magnitudes (two vector ops per 2 * L weights) and the rare group that holds one is recomputed exactly.
  */
 final class F16Kernel extends SkinnyKernel {
     private static final ValueLayout.OfShort W_LAYOUT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int KEEP = 0x8FFF_E000;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(I.vectorBitSize()));
     /** Largest activation magnitude that can be packed with the full 2^112 factor and stay finite. */
     private static final float FULL_SCALE_LIMIT = 0x1p15f;
 
+    private static final IntVector KEEP_BITS = IntVector.broadcast(I, KEEP);
+    private static final ShortVector MAGNITUDE = ShortVector.broadcast(S, (short) 0x7FFF);
+    /** Exponent 31 (inf or NaN) is the only range of magnitudes at or above this. */
+    private static final short INF_OR_NAN = 0x7C00;
+
     private static FloatVector even(IntVector raw) {
-        return raw.lanewise(LSHL, 16).lanewise(ASHR, 3).lanewise(AND, KEEP).reinterpretAsFloats();
+        return raw.lanewise(LSHL, 16).lanewise(ASHR, 3).and(KEEP_BITS).reinterpretAsFloats();
     }
 
     private static FloatVector odd(IntVector raw) {
-        return raw.lanewise(ASHR, 3).lanewise(AND, KEEP).reinterpretAsFloats();
+        return raw.lanewise(ASHR, 3).and(KEEP_BITS).reinterpretAsFloats();
     }
 
-    /** Bit 15 or 31 set where a half has exponent 31 (inf or NaN); the add cannot carry between halves. */
-    private static IntVector special(IntVector raw) {
-        return raw.lanewise(AND, 0x7FFF_7FFF).add(0x0400_0400);
-    }
-
-    private static boolean anySpecial(IntVector flags) {
-        return flags.lanewise(AND, 0x8000_8000).reduceLanes(OR) != 0;
+    /** Running maximum of the halves' magnitudes (sign cleared, so a signed 16-bit max orders them). */
+    private static ShortVector largest(ShortVector largest, IntVector raw) {
+        return largest.max(raw.reinterpretAsShorts().and(MAGNITUDE));
     }
 
     private static IntVector load(MemorySegment w, long off) {
@@ -68,17 +72,11 @@ final class F16Kernel extends SkinnyKernel {
 
     @Override
     Activations pack(int rows, int k, MemorySegment x, long xOff, int ldx) {
-        float max = 0;
-        for (int r = 0; r < rows; r++) {
-            long base = xOff + (long) r * ldx;
-            for (int i = 0; i < k; i++) {
-                float a = Math.abs(x.getAtIndex(X_LAYOUT, base + i));
-                if (a > max && a != Float.POSITIVE_INFINITY) max = a;
-            }
-        }
+        float[] data = packPlain(rows, k, x, xOff, ldx);
+        float max = largestFinite(data);
         int shift = max < FULL_SCALE_LIMIT ? 0 : Math.getExponent(max) - 14;
-        float scale = Math.scalb(1f, 112 - shift);
-        return new Activations(packDeinterleaved(rows, k, x, xOff, ldx, scale), rows, k, Math.scalb(1f, shift), x, xOff, ldx);
+        deinterleave(data, rows, k, Math.scalb(1f, 112 - shift));
+        return new Activations(data, rows, k, Math.scalb(1f, shift), x, xOff, ldx);
     }
 
     @Override
@@ -86,45 +84,44 @@ final class F16Kernel extends SkinnyKernel {
         return Float.float16ToFloat(w.get(W_LAYOUT, rowOff + 2L * i));
     }
 
+    /**
+     * Two passes of two outputs: four outputs' worth of decoding in one loop would exceed the budget C2 inlines
+     * per method (NodeCountInliningCutoff), and a vector op left out of line allocates on every iteration.
+     */
     @Override
     void rows1x4(Pass p, int row, int j) {
+        rows1x2(p, row, j);
+        rows1x2(p, row, j + 2);
+    }
+
+    private void rows1x2(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
         int xr = row * k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes, o2 = o1 + p.rowBytes, o3 = o2 + p.rowBytes;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
             FloatVector xe = FloatVector.fromArray(F, x, xr + i);
             FloatVector xo = FloatVector.fromArray(F, x, xr + i + L);
             long bo = 2L * i;
             IntVector r0 = load(w, o0 + bo);
-            flags = flags.or(special(r0));
+            largest = largest(largest, r0);
             a0 = even(r0).fma(xe, a0);
             b0 = odd(r0).fma(xo, b0);
             IntVector r1 = load(w, o1 + bo);
-            flags = flags.or(special(r1));
+            largest = largest(largest, r1);
             a1 = even(r1).fma(xe, a1);
             b1 = odd(r1).fma(xo, b1);
-            IntVector r2 = load(w, o2 + bo);
-            flags = flags.or(special(r2));
-            a2 = even(r2).fma(xe, a2);
-            b2 = odd(r2).fma(xo, b2);
-            IntVector r3 = load(w, o3 + bo);
-            flags = flags.or(special(r3));
-            a3 = even(r3).fma(xe, a3);
-            b3 = odd(r3).fma(xo, b3);
         }
-        if (anySpecial(flags)) {
-            exact(p, row, 1, j, 4);
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
+            exact(p, row, 1, j, 2);
             return;
         }
         p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
         p.put(row, j + 1, a1.add(b1).reduceLanes(ADD) + tail(x, xr, w, o1, kv, k));
-        p.put(row, j + 2, a2.add(b2).reduceLanes(ADD) + tail(x, xr, w, o2, kv, k));
-        p.put(row, j + 3, a3.add(b3).reduceLanes(ADD) + tail(x, xr, w, o3, kv, k));
     }
 
     @Override
@@ -136,14 +133,14 @@ final class F16Kernel extends SkinnyKernel {
         long o0 = p.rowOffset(j);
         FloatVector a0 = FloatVector.zero(F), b0 = a0;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
             IntVector r0 = load(w, o0 + 2L * i);
-            flags = flags.or(special(r0));
+            largest = largest(largest, r0);
             a0 = even(r0).fma(FloatVector.fromArray(F, x, xr + i), a0);
             b0 = odd(r0).fma(FloatVector.fromArray(F, x, xr + i + L), b0);
         }
-        if (anySpecial(flags)) {
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
             exact(p, row, 1, j, 1);
             return;
         }
@@ -151,101 +148,95 @@ final class F16Kernel extends SkinnyKernel {
     }
 
     @Override
-    void rows2x2(Pass p, int row, int j) {
+    void rows2x1(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
         int x0 = row * k, x1 = x0 + k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
-            long bo = 2L * i;
-            IntVector r0 = load(w, o0 + bo);
-            flags = flags.or(special(r0));
-            IntVector r1 = load(w, o1 + bo);
-            flags = flags.or(special(r1));
-            FloatVector e0 = even(r0), e1 = even(r1);
-            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
-            a00 = e0.fma(xv, a00);
-            a01 = e1.fma(xv, a01);
-            xv = FloatVector.fromArray(F, x, x1 + i);
-            a10 = e0.fma(xv, a10);
-            a11 = e1.fma(xv, a11);
-            FloatVector d0 = odd(r0), d1 = odd(r1);
-            xv = FloatVector.fromArray(F, x, x0 + i + L);
-            b00 = d0.fma(xv, b00);
-            b01 = d1.fma(xv, b01);
-            xv = FloatVector.fromArray(F, x, x1 + i + L);
-            b10 = d0.fma(xv, b10);
-            b11 = d1.fma(xv, b11);
+            IntVector r0 = load(w, o0 + 2L * i);
+            largest = largest(largest, r0);
+            FloatVector wv = even(r0);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            wv = odd(r0);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
         }
-        if (anySpecial(flags)) {
-            exact(p, row, 2, j, 2);
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
+            exact(p, row, 2, j, 1);
             return;
         }
-        p.put(row, j, a00.add(b00).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row, j + 1, a01.add(b01).reduceLanes(ADD) + tail(x, x0, w, o1, kv, k));
-        p.put(row + 1, j, a10.add(b10).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 1, j + 1, a11.add(b11).reduceLanes(ADD) + tail(x, x1, w, o1, kv, k));
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
     }
 
     @Override
-    void rows4x2(Pass p, int row, int j) {
+    void rows3x1(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int x0 = row * k, x1 = x0 + k, x2 = x1 + k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+        int kv = k - k % BLOCK;
+        ShortVector largest = ShortVector.zero(S);
+        for (int i = 0; i < kv; i += BLOCK) {
+            IntVector r0 = load(w, o0 + 2L * i);
+            largest = largest(largest, r0);
+            FloatVector wv = even(r0);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            wv = odd(r0);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
+            b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
+        }
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
+            exact(p, row, 3, j, 1);
+            return;
+        }
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+    }
+
+    @Override
+    void rows4x1(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
         int x0 = row * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int kv = k - k % BLOCK;
-        IntVector flags = IntVector.zero(I);
+        ShortVector largest = ShortVector.zero(S);
         for (int i = 0; i < kv; i += BLOCK) {
-            long bo = 2L * i;
-            IntVector r0 = load(w, o0 + bo);
-            flags = flags.or(special(r0));
-            IntVector r1 = load(w, o1 + bo);
-            flags = flags.or(special(r1));
-            FloatVector w0 = even(r0), w1 = even(r1);
-            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
-            c00 = w0.fma(xv, c00);
-            c01 = w1.fma(xv, c01);
-            xv = FloatVector.fromArray(F, x, x1 + i);
-            c10 = w0.fma(xv, c10);
-            c11 = w1.fma(xv, c11);
-            xv = FloatVector.fromArray(F, x, x2 + i);
-            c20 = w0.fma(xv, c20);
-            c21 = w1.fma(xv, c21);
-            xv = FloatVector.fromArray(F, x, x3 + i);
-            c30 = w0.fma(xv, c30);
-            c31 = w1.fma(xv, c31);
-            w0 = odd(r0);
-            w1 = odd(r1);
-            xv = FloatVector.fromArray(F, x, x0 + i + L);
-            c00 = w0.fma(xv, c00);
-            c01 = w1.fma(xv, c01);
-            xv = FloatVector.fromArray(F, x, x1 + i + L);
-            c10 = w0.fma(xv, c10);
-            c11 = w1.fma(xv, c11);
-            xv = FloatVector.fromArray(F, x, x2 + i + L);
-            c20 = w0.fma(xv, c20);
-            c21 = w1.fma(xv, c21);
-            xv = FloatVector.fromArray(F, x, x3 + i + L);
-            c30 = w0.fma(xv, c30);
-            c31 = w1.fma(xv, c31);
+            IntVector r0 = load(w, o0 + 2L * i);
+            largest = largest(largest, r0);
+            FloatVector wv = even(r0);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+            wv = odd(r0);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
+            b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
+            b3 = wv.fma(FloatVector.fromArray(F, x, x3 + i + L), b3);
         }
-        if (anySpecial(flags)) {
-            exact(p, row, 4, j, 2);
+        if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
+            exact(p, row, 4, j, 1);
             return;
         }
-        p.put(row, j, c00.reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row, j + 1, c01.reduceLanes(ADD) + tail(x, x0, w, o1, kv, k));
-        p.put(row + 1, j, c10.reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 1, j + 1, c11.reduceLanes(ADD) + tail(x, x1, w, o1, kv, k));
-        p.put(row + 2, j, c20.reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
-        p.put(row + 2, j + 1, c21.reduceLanes(ADD) + tail(x, x2, w, o1, kv, k));
-        p.put(row + 3, j, c30.reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
-        p.put(row + 3, j + 1, c31.reduceLanes(ADD) + tail(x, x3, w, o1, kv, k));
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+        p.put(row + 3, j, a3.add(b3).reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
     }
 }

@@ -86,82 +86,74 @@ final class F32Kernel extends SkinnyKernel {
     }
 
     @Override
-    void rows2x2(Pass p, int row, int j) {
+    void rows2x1(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
         int x0 = row * k, x1 = x0 + k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
-        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
         int kv = k - k % BLOCK;
         for (int i = 0; i < kv; i += BLOCK) {
-            long bo = 4L * i;
-            FloatVector r0 = load(w, o0 + bo), s0 = load(w, o0 + bo + 4L * L);
-            FloatVector r1 = load(w, o1 + bo), s1 = load(w, o1 + bo + 4L * L);
-            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
-            a00 = r0.fma(xv, a00);
-            a01 = r1.fma(xv, a01);
-            xv = FloatVector.fromArray(F, x, x1 + i);
-            a10 = r0.fma(xv, a10);
-            a11 = r1.fma(xv, a11);
-            xv = FloatVector.fromArray(F, x, x0 + i + L);
-            b00 = s0.fma(xv, b00);
-            b01 = s1.fma(xv, b01);
-            xv = FloatVector.fromArray(F, x, x1 + i + L);
-            b10 = s0.fma(xv, b10);
-            b11 = s1.fma(xv, b11);
+            FloatVector wv = load(w, o0 + 4L * i);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            wv = load(w, o0 + 4L * i + 4L * L);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
         }
-        p.put(row, j, a00.add(b00).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row, j + 1, a01.add(b01).reduceLanes(ADD) + tail(x, x0, w, o1, kv, k));
-        p.put(row + 1, j, a10.add(b10).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 1, j + 1, a11.add(b11).reduceLanes(ADD) + tail(x, x1, w, o1, kv, k));
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
     }
 
     @Override
-    void rows4x2(Pass p, int row, int j) {
+    void rows3x1(Pass p, int row, int j) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int x0 = row * k, x1 = x0 + k, x2 = x1 + k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, b0 = a0, b1 = a0, b2 = a0;
+        int kv = k - k % BLOCK;
+        for (int i = 0; i < kv; i += BLOCK) {
+            FloatVector wv = load(w, o0 + 4L * i);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            wv = load(w, o0 + 4L * i + 4L * L);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
+            b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
+        }
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+    }
+
+    @Override
+    void rows4x1(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
         int x0 = row * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        long o0 = p.rowOffset(j);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int kv = k - k % BLOCK;
         for (int i = 0; i < kv; i += BLOCK) {
-            long bo = 4L * i;
-            FloatVector r0 = load(w, o0 + bo), s0 = load(w, o0 + bo + 4L * L);
-            FloatVector r1 = load(w, o1 + bo), s1 = load(w, o1 + bo + 4L * L);
-            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
-            c00 = r0.fma(xv, c00);
-            c01 = r1.fma(xv, c01);
-            xv = FloatVector.fromArray(F, x, x1 + i);
-            c10 = r0.fma(xv, c10);
-            c11 = r1.fma(xv, c11);
-            xv = FloatVector.fromArray(F, x, x2 + i);
-            c20 = r0.fma(xv, c20);
-            c21 = r1.fma(xv, c21);
-            xv = FloatVector.fromArray(F, x, x3 + i);
-            c30 = r0.fma(xv, c30);
-            c31 = r1.fma(xv, c31);
-            xv = FloatVector.fromArray(F, x, x0 + i + L);
-            c00 = s0.fma(xv, c00);
-            c01 = s1.fma(xv, c01);
-            xv = FloatVector.fromArray(F, x, x1 + i + L);
-            c10 = s0.fma(xv, c10);
-            c11 = s1.fma(xv, c11);
-            xv = FloatVector.fromArray(F, x, x2 + i + L);
-            c20 = s0.fma(xv, c20);
-            c21 = s1.fma(xv, c21);
-            xv = FloatVector.fromArray(F, x, x3 + i + L);
-            c30 = s0.fma(xv, c30);
-            c31 = s1.fma(xv, c31);
+            FloatVector wv = load(w, o0 + 4L * i);
+            a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+            wv = load(w, o0 + 4L * i + 4L * L);
+            b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
+            b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
+            b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
+            b3 = wv.fma(FloatVector.fromArray(F, x, x3 + i + L), b3);
         }
-        p.put(row, j, c00.reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row, j + 1, c01.reduceLanes(ADD) + tail(x, x0, w, o1, kv, k));
-        p.put(row + 1, j, c10.reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 1, j + 1, c11.reduceLanes(ADD) + tail(x, x1, w, o1, kv, k));
-        p.put(row + 2, j, c20.reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
-        p.put(row + 2, j + 1, c21.reduceLanes(ADD) + tail(x, x2, w, o1, kv, k));
-        p.put(row + 3, j, c30.reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
-        p.put(row + 3, j + 1, c31.reduceLanes(ADD) + tail(x, x3, w, o1, kv, k));
+        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+        p.put(row + 3, j, a3.add(b3).reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
     }
 }

@@ -3,7 +3,9 @@ package dev.fastdraft.kernels.gemv;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,12 +17,14 @@ import jdk.incubator.vector.VectorSpecies;
  * 16-bit formats read one int vector holding 2 * L halves and split it into the even and odd elements with a
  * shift or a mask, so their activations are stored de-interleaved (even elements, then odd) per block.
  *
- * <p>Register blocking: each method keeps an accumulator per (row, output) pair and decodes each weight
- * vector once for all its rows. {@link #tile} covers up to 16 rows and {@link #TILE} outputs by groups of
- * 4, 2 and 1 rows; the tile's weight rows are still in L1/L2 when the second and later row groups read
- * them, so memory sees each weight once. With 16 vector registers (AVX2) the shapes are 1x4 (8 accumulators:
- * even and odd chains kept apart, so FMA latency is covered), 2x2 (8 accumulators) and 4x2 (8 accumulators
- * plus 2 decoded weights and 1 activation in flight).
+ * <p>Register blocking: each method decodes a weight vector once and uses it for all the activation rows
+ * of its group, with separate accumulators for the even and the odd half of a block so that two FMA chains
+ * per (row, output) hide the FMA latency. {@link #tile} covers up to 16 rows and {@link #TILE} outputs with
+ * groups of 4 rows x 1 output (8 accumulators), then 3 x 1 or 2 x 1, output by output so that the
+ * later row groups find the weight row in L1; a single remaining row runs 1 row x 4 outputs (8 accumulators)
+ * over the tile, whose weights are then in L2. Memory sees each weight once. Wider shapes (4 x 2, 2 x 2)
+ * measured slower on AVX2: C2 unrolls these loops four times and hoists their loads, and with 16 vector
+ * registers the extra live values spill.
  *
  * <p>Implementations keep each hot loop inside one class so that it is monomorphic; the virtual calls here
  * happen once per row group and tile, never per element.
@@ -93,11 +97,14 @@ abstract class SkinnyKernel {
     /** Row {@code row}, output j. */
     abstract void rows1x1(Pass p, int row, int j);
 
-    /** Rows row..row+1, outputs j..j+1. */
-    abstract void rows2x2(Pass p, int row, int j);
+    /** Rows row..row+1, output j. */
+    abstract void rows2x1(Pass p, int row, int j);
 
-    /** Rows row..row+3, outputs j..j+1. */
-    abstract void rows4x2(Pass p, int row, int j);
+    /** Rows row..row+2, output j. */
+    abstract void rows3x1(Pass p, int row, int j);
+
+    /** Rows row..row+3, output j. */
+    abstract void rows4x1(Pass p, int row, int j);
 
     /** The exact value of element i of the weight row that starts at byte {@code rowOff}. */
     abstract float weight(MemorySegment w, long rowOff, int i);
@@ -105,22 +112,17 @@ abstract class SkinnyKernel {
     /** All rows of {@code p} for outputs [j0, j1), at most {@link #TILE} of them. */
     final void tile(Pass p, int j0, int j1) {
         int rows = p.a.rows();
-        if (j1 - j0 == TILE) {
+        int grouped = rows - (rows % 4 == 1 ? 1 : 0);
+        // output by output, so that each weight row is reused from L1 by all the row groups
+        for (int j = j0; j < j1; j++) {
             int r = 0;
-            for (; r + 4 <= rows; r += 4) {
-                rows4x2(p, r, j0);
-                rows4x2(p, r, j0 + 2);
-            }
-            if (r + 2 <= rows) {
-                rows2x2(p, r, j0);
-                rows2x2(p, r, j0 + 2);
-                r += 2;
-            }
-            if (r < rows) rows1x4(p, r, j0);
-        } else {
-            for (int j = j0; j < j1; j++) {
-                for (int r = 0; r < rows; r++) rows1x1(p, r, j);
-            }
+            for (; r + 4 <= grouped; r += 4) rows4x1(p, r, j);
+            if (grouped - r == 3) rows3x1(p, r, j);
+            else if (grouped - r == 2) rows2x1(p, r, j);
+        }
+        if (grouped < rows) {
+            if (j1 - j0 == TILE) rows1x4(p, grouped, j0);
+            else for (int j = j0; j < j1; j++) rows1x1(p, grouped, j);
         }
     }
 
@@ -140,7 +142,7 @@ abstract class SkinnyKernel {
         }
     }
 
-    /** The plain layout: rows copied as they are, times {@code scale}. */
+    /** The plain layout: rows copied as they are. */
     static float[] packPlain(int rows, int k, MemorySegment x, long xOff, int ldx) {
         float[] data = new float[rows * k];
         for (int r = 0; r < rows; r++) {
@@ -149,27 +151,50 @@ abstract class SkinnyKernel {
         return data;
     }
 
+    /** Lane i takes element 2i (or 2i + 1) of the pair (first vector, second vector); indices past L pick from the second. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> 2 * i);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+
     /**
      * The de-interleaved layout of the 16-bit formats: within each full block of {@link #BLOCK} elements the
-     * even elements come first, then the odd ones; the tail past the last full block stays in order.
+     * even elements come first, then the odd ones; the tail past the last full block stays in order. Everything
+     * is multiplied by {@code scale}, a power of two.
      */
     static float[] packDeinterleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float scale) {
-        float[] data = packPlain(rows, k, x, xOff, ldx);
-        float[] block = new float[BLOCK];
+        return deinterleave(packPlain(rows, k, x, xOff, ldx), rows, k, scale);
+    }
+
+    /** Turns plain rows into the de-interleaved layout in place. */
+    static float[] deinterleave(float[] data, int rows, int k, float scale) {
         int full = k - k % BLOCK;
         for (int r = 0; r < rows; r++) {
             int base = r * k;
-            for (int b = 0; b < full; b += BLOCK) {
-                System.arraycopy(data, base + b, block, 0, BLOCK);
-                for (int t = 0; t < L; t++) {
-                    data[base + b + t] = block[2 * t] * scale;
-                    data[base + b + L + t] = block[2 * t + 1] * scale;
-                }
+            for (int b = base; b < base + full; b += BLOCK) {
+                FloatVector first = FloatVector.fromArray(F, data, b);
+                FloatVector second = FloatVector.fromArray(F, data, b + L);
+                first.rearrange(EVENS, second).mul(scale).intoArray(data, b);
+                first.rearrange(ODDS, second).mul(scale).intoArray(data, b + L);
             }
             if (scale != 1f) {
                 for (int i = base + full; i < base + k; i++) data[i] *= scale;
             }
         }
         return data;
+    }
+
+    /** The largest finite magnitude in {@code data} (0 if none); infinities and NaNs are skipped. */
+    static float largestFinite(float[] data) {
+        FloatVector largest = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= data.length - L; i += L) {
+            FloatVector a = FloatVector.fromArray(F, data, i).abs();
+            largest = largest.max(a.blend(0f, a.compare(VectorOperators.LT, Float.POSITIVE_INFINITY).not()));
+        }
+        float max = largest.reduceLanes(VectorOperators.MAX);
+        for (; i < data.length; i++) {
+            float a = Math.abs(data[i]);
+            if (a > max && a < Float.POSITIVE_INFINITY) max = a;
+        }
+        return max;
     }
 }

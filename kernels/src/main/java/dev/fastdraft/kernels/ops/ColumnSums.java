@@ -1,14 +1,13 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Column reductions for weight gradients: {@code out[j] += sum_r a[r][j] * (b[r][j] - shift[r]) * scale[r]}
@@ -43,40 +42,46 @@ final class ColumnSums {
                               MemorySegment out, long outOff) {
         int c0 = t * BLOCK_COLS;
         if (c0 + BLOCK_COLS <= n) {
-            FloatVector s0 = FloatVector.zero(Simd.S), s1 = s0, s2 = s0, s3 = s0;
+            // Four column vectors stay in registers down all the rows.
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
             for (int r = 0; r < rows; r++) {
-                long ao = aOff + (long) r * lda + c0, bo = bOff + (long) r * ldb + c0;
-                float sh = shift == null ? 0f : Simd.get(shift, shiftOff + r);
-                float sc = scale == null ? 1f : Simd.get(scale, scaleOff + r);
-                s0 = term(a, ao, b, bo, sh, sc).add(s0);
-                s1 = term(a, ao + L, b, bo + L, sh, sc).add(s1);
-                s2 = term(a, ao + 2 * L, b, bo + 2 * L, sh, sc).add(s2);
-                s3 = term(a, ao + 3 * L, b, bo + 3 * L, sh, sc).add(s3);
+                long ao = aOff + (long) r * lda + c0;
+                if (b == null) {
+                    s0 = s0.add(fromMemorySegment(S, a, (ao) * 4L, NATIVE));
+                    s1 = s1.add(fromMemorySegment(S, a, (ao + L) * 4L, NATIVE));
+                    s2 = s2.add(fromMemorySegment(S, a, (ao + 2 * L) * 4L, NATIVE));
+                    s3 = s3.add(fromMemorySegment(S, a, (ao + 3 * L) * 4L, NATIVE));
+                } else {
+                    long bo = bOff + (long) r * ldb + c0;
+                    FloatVector sh = FloatVector.broadcast(S, shift == null ? 0f : Simd.get(shift, shiftOff + r));
+                    FloatVector sc = FloatVector.broadcast(S, scale == null ? 1f : Simd.get(scale, scaleOff + r));
+                    s0 = fromMemorySegment(S, a, (ao) * 4L, NATIVE).fma(fromMemorySegment(S, b, (bo) * 4L, NATIVE).sub(sh).mul(sc), s0);
+                    s1 = fromMemorySegment(S, a, (ao + L) * 4L, NATIVE).fma(fromMemorySegment(S, b, (bo + L) * 4L, NATIVE).sub(sh).mul(sc), s1);
+                    s2 = fromMemorySegment(S, a, (ao + 2 * L) * 4L, NATIVE).fma(fromMemorySegment(S, b, (bo + 2 * L) * 4L, NATIVE).sub(sh).mul(sc), s2);
+                    s3 = fromMemorySegment(S, a, (ao + 3 * L) * 4L, NATIVE).fma(fromMemorySegment(S, b, (bo + 3 * L) * 4L, NATIVE).sub(sh).mul(sc), s3);
+                }
             }
             long oo = outOff + c0;
-            store(load(out, oo).add(s0), out, oo);
-            store(load(out, oo + L).add(s1), out, oo + L);
-            store(load(out, oo + 2 * L).add(s2), out, oo + 2 * L);
-            store(load(out, oo + 3 * L).add(s3), out, oo + 3 * L);
+            fromMemorySegment(S, out, (oo) * 4L, NATIVE).add(s0).intoMemorySegment(out, (oo) * 4L, NATIVE);
+            fromMemorySegment(S, out, (oo + L) * 4L, NATIVE).add(s1).intoMemorySegment(out, (oo + L) * 4L, NATIVE);
+            fromMemorySegment(S, out, (oo + 2 * L) * 4L, NATIVE).add(s2).intoMemorySegment(out, (oo + 2 * L) * 4L, NATIVE);
+            fromMemorySegment(S, out, (oo + 3 * L) * 4L, NATIVE).add(s3).intoMemorySegment(out, (oo + 3 * L) * 4L, NATIVE);
             return;
         }
-        for (int c = c0; c < n; c += L) {
-            VectorMask<Float> m = tail(c, n);
-            FloatVector s = FloatVector.zero(Simd.S);
+        // the last, partial block: scalar, column by column down the rows
+        for (int c = c0; c < n; c++) {
+            float acc = 0f;
             for (int r = 0; r < rows; r++) {
-                long ao = aOff + (long) r * lda + c, bo = bOff + (long) r * ldb + c;
-                float sh = shift == null ? 0f : Simd.get(shift, shiftOff + r);
-                float sc = scale == null ? 1f : Simd.get(scale, scaleOff + r);
-                FloatVector va = load(a, ao, m);
-                FloatVector term = b == null ? va : va.mul(load(b, bo, m).sub(sh).mul(sc));
-                s = s.add(term);
+                float va = Simd.get(a, aOff + (long) r * lda + c);
+                if (b == null) {
+                    acc += va;
+                } else {
+                    float sh = shift == null ? 0f : Simd.get(shift, shiftOff + r);
+                    float sc = scale == null ? 1f : Simd.get(scale, scaleOff + r);
+                    acc = Math.fma(va, (Simd.get(b, bOff + (long) r * ldb + c) - sh) * sc, acc);
+                }
             }
-            store(load(out, outOff + c, m).add(s), out, outOff + c, m);
+            Simd.set(out, outOff + c, Simd.get(out, outOff + c) + acc);
         }
-    }
-
-    private static FloatVector term(MemorySegment a, long ao, MemorySegment b, long bo, float sh, float sc) {
-        FloatVector va = load(a, ao);
-        return b == null ? va : va.mul(load(b, bo).sub(sh).mul(sc));
     }
 }

@@ -1,14 +1,8 @@
 package dev.fastdraft.kernels.ops;
 
-import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Cross-entropy over logits rows [rows x vocab] with integer targets, as torch.nn.functional.cross_entropy
@@ -60,7 +54,7 @@ public final class CrossEntropy {
 
     private static Loss run(String op, boolean writeGrad, WorkerPool pool, int rows, int vocab, MemorySegment logits, long off, int ld,
                             int[] targets, int targetsOff, float gradScale, MemorySegment rowLoss, long rowLossOff) {
-        OpChecks.require(vocab >= 1, op, "vocab must be >= 1, got " + vocab);
+        if (vocab < 1) throw OpChecks.fail(op, "vocab must be >= 1, got " + vocab);
         OpChecks.rows(op, "logits", logits, off, rows, vocab, ld);
         OpChecks.ints(op, "targets", targets, targetsOff, rows);
         if (rowLoss != null) OpChecks.vector(op, "rowLoss", rowLoss, rowLossOff, rows);
@@ -85,7 +79,7 @@ public final class CrossEntropy {
                     continue;
                 }
                 float max = VectorOps.maxRow(logits, ro, vocab);
-                double logSum = Math.log(Softmax.expShiftRow(logits, ro, null, 0, vocab, max));
+                double logSum = Math.log(Softmax.expRow(logits, ro, null, 0, vocab, max, 0f, 1f));
                 float target = Simd.get(logits, ro + t);
                 losses[r] = ((double) max - target) + logSum;
                 if (writeGrad) writeGradient(logits, ro, vocab, max, (float) logSum, gradScale, t);
@@ -101,16 +95,7 @@ public final class CrossEntropy {
 
     /** p = exp((x - max) - logSum): two float subtractions lose less than one against a rounded lse. */
     private static void writeGradient(MemorySegment x, long ro, int vocab, float max, float logSum, float scale, int target) {
-        FloatVector mx = FloatVector.broadcast(Simd.S, max), ls = FloatVector.broadcast(Simd.S, logSum);
-        FloatVector sc = FloatVector.broadcast(Simd.S, scale);
-        int i = 0;
-        for (int up = Simd.S.loopBound(vocab); i < up; i += L) {
-            store(VectorMath.exp(load(x, ro + i).sub(mx).sub(ls)).mul(sc), x, ro + i);
-        }
-        if (i < vocab) {
-            VectorMask<Float> m = tail(i, vocab);
-            store(VectorMath.exp(load(x, ro + i, m).sub(mx).sub(ls)).mul(sc), x, ro + i, m);
-        }
+        Softmax.expRow(x, ro, x, ro, vocab, max, logSum, scale);
         Simd.set(x, ro + target, Simd.get(x, ro + target) - scale);
     }
 }

@@ -1,14 +1,14 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * LayerNorm as torch.nn.LayerNorm over the last dimension: y = (x - mean) * rstd * w + b with the
@@ -33,7 +33,11 @@ public final class LayerNorm {
         OpChecks.rows("layerNorm", "y", y, yOff, rows, n, ldy);
         if (mean != null) OpChecks.vector("layerNorm", "mean", mean, meanOff, rows);
         if (rstd != null) OpChecks.vector("layerNorm", "rstd", rstd, rstdOff, rows);
-        OpChecks.require(n > 0 || rows == 0, "layerNorm", "row length must be positive, got " + n);
+        if (n <= 0 && rows > 0) throw OpChecks.fail("layerNorm", "row length must be positive, got " + n);
+        // Without weight or bias, a row of ones or zeros stands in (allocated per call; Llama-family
+        // models use RMSNorm, and LayerNorm without affine part is rare): one loop, no branches in it.
+        MemorySegment wv = w != null ? w : ones(n), bv = b != null ? b : MemorySegment.ofArray(new float[n]);
+        long wo = w != null ? wOff : 0, bo = b != null ? bOff : 0;
         RowParallel.run(pool, rows, n, 3, (from, to) -> {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, yo = yOff + (long) r * ldy;
@@ -41,23 +45,26 @@ public final class LayerNorm {
                 float inv = (float) (1.0 / Math.sqrt((float) (centredSquares(x, xo, n, mu) / n) + eps));
                 if (mean != null) Simd.set(mean, meanOff + r, mu);
                 if (rstd != null) Simd.set(rstd, rstdOff + r, inv);
-                FloatVector vm = FloatVector.broadcast(Simd.S, mu), vs = FloatVector.broadcast(Simd.S, inv);
-                int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector v = load(x, xo + i).sub(vm).mul(vs);
-                    if (w != null) v = v.mul(load(w, wOff + i));
-                    if (b != null) v = v.add(load(b, bOff + i));
-                    store(v, y, yo + i);
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    FloatVector v = load(x, xo + i, m).sub(vm).mul(vs);
-                    if (w != null) v = v.mul(load(w, wOff + i, m));
-                    if (b != null) v = v.add(load(b, bOff + i, m));
-                    store(v, y, yo + i, m);
-                }
+                affineRow(x, xo, wv, wo, bv, bo, y, yo, n, mu, inv);
             }
         });
+    }
+
+    /** y = (x - mu) * inv * w + b. */
+    private static void affineRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment b, long bo,
+                                  MemorySegment y, long yo, int n, float mu, float inv) {
+        FloatVector vm = FloatVector.broadcast(S, mu), vs = FloatVector.broadcast(S, inv);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm).mul(vs).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE)).add(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
+        }
+        for (; i < n; i++) Simd.set(y, yo + i, (Simd.get(x, xo + i) - mu) * inv * Simd.get(w, wo + i) + Simd.get(b, bo + i));
+    }
+
+    private static MemorySegment ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return MemorySegment.ofArray(a);
     }
 
     /**
@@ -79,75 +86,68 @@ public final class LayerNorm {
         if (db != null) OpChecks.vector("layerNormBackward", "db", db, dbOff, n);
         if (dw != null) ColumnSums.addWeightedProducts(pool, rows, n, dy, dyOff, lddy, x, xOff, ldx, rstd, rstdOff, mean, meanOff, dw, dwOff);
         if (db != null) ColumnSums.addWeightedProducts(pool, rows, n, dy, dyOff, lddy, null, 0, 0, null, 0, null, 0, db, dbOff);
+        MemorySegment wv = w != null ? w : ones(n);
+        long wo = w != null ? wOff : 0;
         RowParallel.run(pool, rows, n, 4, (from, to) -> {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, go = dyOff + (long) r * lddy, oo = dxOff + (long) r * lddx;
                 float mu = Simd.get(mean, meanOff + r), inv = Simd.get(rstd, rstdOff + r);
-                FloatVector vm = FloatVector.broadcast(Simd.S, mu), vs = FloatVector.broadcast(Simd.S, inv);
-                double sumG = 0, sumGX = 0;
-                FloatVector ag = FloatVector.zero(Simd.S), agx = ag;
-                int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector g = w == null ? load(dy, go + i) : load(dy, go + i).mul(load(w, wOff + i));
-                    ag = ag.add(g);
-                    agx = g.fma(load(x, xo + i).sub(vm).mul(vs), agx);
-                    if ((i & (VectorOps.BLOCK - 1)) == VectorOps.BLOCK - L) {
-                        sumG += Simd.sumLanes(ag);
-                        sumGX += Simd.sumLanes(agx);
-                        ag = FloatVector.zero(Simd.S);
-                        agx = ag;
-                    }
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    FloatVector g = w == null ? load(dy, go + i, m) : load(dy, go + i, m).mul(load(w, wOff + i, m));
-                    ag = ag.add(g);
-                    agx = g.fma(load(x, xo + i, m).sub(vm).mul(vs), agx);
-                }
-                sumG += Simd.sumLanes(ag);
-                sumGX += Simd.sumLanes(agx);
-                FloatVector cg = FloatVector.broadcast(Simd.S, (float) (sumG / n));
-                FloatVector cx = FloatVector.broadcast(Simd.S, (float) (sumGX / n));
-                i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector g = w == null ? load(dy, go + i) : load(dy, go + i).mul(load(w, wOff + i));
-                    FloatVector xhat = load(x, xo + i).sub(vm).mul(vs);
-                    store(g.sub(cg).sub(xhat.mul(cx)).mul(vs), dx, oo + i);
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    FloatVector g = w == null ? load(dy, go + i, m) : load(dy, go + i, m).mul(load(w, wOff + i, m));
-                    FloatVector xhat = load(x, xo + i, m).sub(vm).mul(vs);
-                    store(g.sub(cg).sub(xhat.mul(cx)).mul(vs), dx, oo + i, m);
-                }
+                double sumG = VectorOps.dotRow(dy, go, wv, wo, n);
+                double sumGX = centredProductSum(dy, go, wv, wo, x, xo, n, mu) * inv;
+                backwardRow(x, xo, wv, wo, dy, go, dx, oo, n, mu, inv, (float) (sumG / n), (float) (sumGX / n));
             }
         });
     }
 
+    /** sum of a*b*(c - mu), blocked like {@link VectorOps#sumRow}. */
+    private static double centredProductSum(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment c, long co, int n, float mu) {
+        FloatVector vm = FloatVector.broadcast(S, mu);
+        double total = 0;
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + VectorOps.BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = fromMemorySegment(S, a, (ao + i) * 4L, NATIVE).mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).fma(fromMemorySegment(S, c, (co + i) * 4L, NATIVE).sub(vm), acc);
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += Simd.get(a, ao + i) * Simd.get(b, bo + i) * (Simd.get(c, co + i) - mu);
+        return total;
+    }
+
+    /** dx = (g - cg - xhat * cx) * inv with g = dy * w, xhat = (x - mu) * inv. */
+    private static void backwardRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment dy, long go,
+                                    MemorySegment dx, long oo, int n, float mu, float inv, float cg, float cx) {
+        FloatVector vm = FloatVector.broadcast(S, mu), vs = FloatVector.broadcast(S, inv);
+        FloatVector vg = FloatVector.broadcast(S, cg), vx = FloatVector.broadcast(S, cx);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector g = fromMemorySegment(S, dy, (go + i) * 4L, NATIVE).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE));
+            FloatVector xhat = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm).mul(vs);
+            g.sub(vg).sub(xhat.mul(vx)).mul(vs).intoMemorySegment(dx, (oo + i) * 4L, NATIVE);
+        }
+        for (; i < n; i++) {
+            float g = Simd.get(dy, go + i) * Simd.get(w, wo + i), xhat = (Simd.get(x, xo + i) - mu) * inv;
+            Simd.set(dx, oo + i, (g - cg - xhat * cx) * inv);
+        }
+    }
+
     /** Sum of (x - mu)^2, blocked like {@link VectorOps#sumRow}. */
     private static double centredSquares(MemorySegment x, long xo, int n, float mu) {
-        FloatVector vm = FloatVector.broadcast(Simd.S, mu);
+        FloatVector vm = FloatVector.broadcast(S, mu);
         double total = 0;
-        int i = 0;
-        while (i < n) {
-            int end = Math.min(n, i + VectorOps.BLOCK);
-            FloatVector a0 = FloatVector.zero(Simd.S), a1 = a0;
-            for (; i + 2 * L <= end; i += 2 * L) {
-                FloatVector d0 = load(x, xo + i).sub(vm), d1 = load(x, xo + i + L).sub(vm);
-                a0 = d0.fma(d0, a0);
-                a1 = d1.fma(d1, a1);
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + VectorOps.BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector d = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm);
+                acc = d.fma(d, acc);
             }
-            for (; i + L <= end; i += L) {
-                FloatVector d = load(x, xo + i).sub(vm);
-                a0 = d.fma(d, a0);
-            }
-            if (i < end) {
-                VectorMask<Float> m = tail(i, end);
-                FloatVector d = load(x, xo + i, m).sub(vm, m); // masked lanes stay 0, not -mu
-                a1 = d.fma(d, a1);
-                i = end;
-            }
-            total += Simd.sumLanes(a0.add(a1));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float d = Simd.get(x, xo + i) - mu;
+            total += d * d;
         }
         return total;
     }

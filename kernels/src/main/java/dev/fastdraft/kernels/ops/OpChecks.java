@@ -53,7 +53,8 @@ public final class OpChecks {
         }
     }
 
-    public static void require(boolean ok, String op, String what) {
-        if (!ok) throw new IllegalArgumentException(op + ": " + what);
+    /** The exception for a bad argument; callers write {@code if (!ok) throw fail(...)} so the message is built only on failure. */
+    public static IllegalArgumentException fail(String op, String what) {
+        return new IllegalArgumentException(op + ": " + what);
     }
 }

@@ -1,14 +1,14 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * RMSNorm as Hugging Face's LlamaRMSNorm (also Mistral, Qwen2, Phi-3): per row,
@@ -29,24 +29,24 @@ public final class RmsNorm {
         OpChecks.vector("rmsNorm", "weight", w, wOff, n);
         OpChecks.rows("rmsNorm", "y", y, yOff, rows, n, ldy);
         if (rstd != null) OpChecks.vector("rmsNorm", "rstd", rstd, rstdOff, rows);
-        OpChecks.require(n > 0 || rows == 0, "rmsNorm", "row length must be positive, got " + n);
+        if (n <= 0 && rows > 0) throw OpChecks.fail("rmsNorm", "row length must be positive, got " + n);
         RowParallel.run(pool, rows, n, 2, (from, to) -> {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, yo = yOff + (long) r * ldy;
                 float variance = (float) (VectorOps.dotRow(x, xo, x, xo, n) / n);
                 float inv = (float) (1.0 / Math.sqrt(variance + eps));
                 if (rstd != null) Simd.set(rstd, rstdOff + r, inv);
-                FloatVector s = FloatVector.broadcast(Simd.S, inv);
-                int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    store(load(x, xo + i).mul(s).mul(load(w, wOff + i)), y, yo + i);
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    store(load(x, xo + i, m).mul(s).mul(load(w, wOff + i, m)), y, yo + i, m);
-                }
+                scaleRow(x, xo, w, wOff, y, yo, n, inv);
             }
         });
+    }
+
+    /** y = (x * s) * w. */
+    private static void scaleRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment y, long yo, int n, float s) {
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(vs).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
+        for (; i < n; i++) Simd.set(y, yo + i, Simd.get(x, xo + i) * s * Simd.get(w, wo + i));
     }
 
     /**
@@ -72,37 +72,40 @@ public final class RmsNorm {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, go = dyOff + (long) r * lddy, oo = dxOff + (long) r * lddx;
                 float inv = Simd.get(rstd, rstdOff + r);
-                FloatVector s = FloatVector.broadcast(Simd.S, inv);
-                // sum(g * xhat) = rstd * sum(dy * w * x)
-                double gx = 0;
-                FloatVector acc = FloatVector.zero(Simd.S);
-                int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    acc = load(dy, go + i).mul(load(w, wOff + i)).fma(load(x, xo + i), acc);
-                    if ((i & (VectorOps.BLOCK - 1)) == VectorOps.BLOCK - L) {
-                        gx += Simd.sumLanes(acc);
-                        acc = FloatVector.zero(Simd.S);
-                    }
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    acc = load(dy, go + i, m).mul(load(w, wOff + i, m)).fma(load(x, xo + i, m), acc);
-                }
-                gx += Simd.sumLanes(acc);
-                FloatVector c = FloatVector.broadcast(Simd.S, (float) (gx * inv / n));
-                i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector xhat = load(x, xo + i).mul(s);
-                    FloatVector g = load(dy, go + i).mul(load(w, wOff + i));
-                    store(g.sub(xhat.mul(c)).mul(s), dx, oo + i);
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    FloatVector xhat = load(x, xo + i, m).mul(s);
-                    FloatVector g = load(dy, go + i, m).mul(load(w, wOff + i, m));
-                    store(g.sub(xhat.mul(c)).mul(s), dx, oo + i, m);
-                }
+                // mean(g * xhat) = rstd * sum(dy * w * x) / n
+                double gx = productSum(dy, go, w, wOff, x, xo, n);
+                backwardRow(x, xo, w, wOff, dy, go, dx, oo, n, inv, (float) (gx * inv / n));
             }
         });
+    }
+
+    /** sum of a*b*c, float lanes in blocks, block totals in double. */
+    static double productSum(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment c, long co, int n) {
+        double total = 0;
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + VectorOps.BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = fromMemorySegment(S, a, (ao + i) * 4L, NATIVE).mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).fma(fromMemorySegment(S, c, (co + i) * 4L, NATIVE), acc);
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += Simd.get(a, ao + i) * Simd.get(b, bo + i) * Simd.get(c, co + i);
+        return total;
+    }
+
+    /** dx = (g - xhat * c) * rstd with g = dy * w, xhat = x * rstd. */
+    private static void backwardRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment dy, long go,
+                                    MemorySegment dx, long oo, int n, float inv, float c) {
+        FloatVector vs = FloatVector.broadcast(S, inv), vc = FloatVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            FloatVector xhat = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(vs);
+            FloatVector g = fromMemorySegment(S, dy, (go + i) * 4L, NATIVE).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE));
+            g.sub(xhat.mul(vc)).mul(vs).intoMemorySegment(dx, (oo + i) * 4L, NATIVE);
+        }
+        for (; i < n; i++) {
+            float xhat = Simd.get(x, xo + i) * inv, g = Simd.get(dy, go + i) * Simd.get(w, wo + i);
+            Simd.set(dx, oo + i, (g - xhat * c) * inv);
+        }
     }
 }

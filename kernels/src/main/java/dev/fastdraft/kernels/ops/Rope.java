@@ -1,14 +1,13 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Rotary position embedding in Hugging Face's rotate-half layout, in place on rows of
@@ -52,11 +51,12 @@ public final class Rope {
     private static void apply(String op, WorkerPool pool, int rows, int nHeads, int headDim, int rotaryDim,
                               MemorySegment x, long xOff, int ldx, int[] positions, int posOff, int startPos,
                               RopeTable table, boolean inverse) {
-        OpChecks.require(table != null, op, "table is null");
-        OpChecks.require(nHeads >= 1 && headDim >= 1, op, "need nHeads >= 1 and headDim >= 1, got " + nHeads + " x " + headDim);
-        OpChecks.require(rotaryDim >= 2 && rotaryDim % 2 == 0 && rotaryDim <= headDim, op,
+        if (table == null) throw OpChecks.fail(op, "table is null");
+        if (nHeads < 1 || headDim < 1) throw OpChecks.fail(op,
+                "need nHeads >= 1 and headDim >= 1, got " + nHeads + " x " + headDim);
+        if (rotaryDim < 2 || rotaryDim % 2 != 0 || rotaryDim > headDim) throw OpChecks.fail(op,
                 "rotaryDim must be even, >= 2 and <= headDim " + headDim + ", got " + rotaryDim);
-        OpChecks.require(table.halfDim() == rotaryDim / 2, op,
+        if (table.halfDim() != rotaryDim / 2) throw OpChecks.fail(op,
                 "table has " + table.halfDim() + " frequencies but rotaryDim " + rotaryDim + " needs " + rotaryDim / 2);
         OpChecks.rows(op, "x", x, xOff, rows, Math.multiplyExact(nHeads, headDim), ldx);
         if (positions != null) {
@@ -86,21 +86,22 @@ public final class Rope {
 
     private static void rotate(MemorySegment x, long base, int half, RopeTable table, long tab, boolean inverse) {
         MemorySegment cos = table.cos(), sin = table.sin();
+        // the inverse negates sin by a multiply (exact), not by a branch that would box the vector
+        float sign = inverse ? -1f : 1f;
+        FloatVector vsign = FloatVector.broadcast(S, sign);
         int i = 0;
-        for (int up = Simd.S.loopBound(half); i < up; i += L) {
-            FloatVector a = load(x, base + i), b = load(x, base + half + i);
-            FloatVector c = load(cos, tab + i), s = load(sin, tab + i);
-            if (inverse) s = s.neg();
-            store(a.mul(c).sub(b.mul(s)), x, base + i);
-            store(b.mul(c).add(a.mul(s)), x, base + half + i);
+        for (int up = S.loopBound(half); i < up; i += L) {
+            FloatVector a = fromMemorySegment(S, x, (base + i) * 4L, NATIVE), b = fromMemorySegment(S, x, (base + half + i) * 4L, NATIVE);
+            FloatVector c = fromMemorySegment(S, cos, (tab + i) * 4L, NATIVE);
+            FloatVector s = fromMemorySegment(S, sin, (tab + i) * 4L, NATIVE).mul(vsign);
+            a.mul(c).sub(b.mul(s)).intoMemorySegment(x, (base + i) * 4L, NATIVE);
+            b.mul(c).add(a.mul(s)).intoMemorySegment(x, (base + half + i) * 4L, NATIVE);
         }
-        if (i < half) {
-            VectorMask<Float> m = tail(i, half);
-            FloatVector a = load(x, base + i, m), b = load(x, base + half + i, m);
-            FloatVector c = load(cos, tab + i, m), s = load(sin, tab + i, m);
-            if (inverse) s = s.neg();
-            store(a.mul(c).sub(b.mul(s)), x, base + i, m);
-            store(b.mul(c).add(a.mul(s)), x, base + half + i, m);
+        for (; i < half; i++) {
+            float a = Simd.get(x, base + i), b = Simd.get(x, base + half + i);
+            float c = Simd.get(cos, tab + i), s = Simd.get(sin, tab + i) * sign;
+            Simd.set(x, base + i, a * c - b * s);
+            Simd.set(x, base + half + i, b * c + a * s);
         }
     }
 }

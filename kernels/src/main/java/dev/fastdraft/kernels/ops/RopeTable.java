@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  */
 public record RopeTable(int maxPositions, int halfDim, MemorySegment cos, MemorySegment sin) {
     public RopeTable {
-        OpChecks.require(maxPositions >= 1 && halfDim >= 1, "RopeTable",
+        if (maxPositions < 1 || halfDim < 1) throw OpChecks.fail("RopeTable",
                 "need maxPositions >= 1 and halfDim >= 1, got " + maxPositions + " x " + halfDim);
         OpChecks.vector("RopeTable", "cos", cos, 0, (long) maxPositions * halfDim);
         OpChecks.vector("RopeTable", "sin", sin, 0, (long) maxPositions * halfDim);
@@ -21,7 +21,7 @@ public record RopeTable(int maxPositions, int halfDim, MemorySegment cos, Memory
      * are multiplied by {@code attentionScaling} (1 for default RoPE; longrope's and yarn's mscale).
      */
     public static RopeTable fromInvFreq(float[] invFreq, int maxPositions, float attentionScaling) {
-        OpChecks.require(invFreq != null && invFreq.length >= 1, "RopeTable.fromInvFreq", "invFreq must be non-empty");
+        if (invFreq == null || invFreq.length == 0) throw OpChecks.fail("RopeTable.fromInvFreq", "invFreq must be non-empty");
         int half = invFreq.length;
         float[] c = new float[Math.multiplyExact(maxPositions, half)];
         float[] s = new float[c.length];
@@ -37,7 +37,8 @@ public record RopeTable(int maxPositions, int halfDim, MemorySegment cos, Memory
 
     /** Default (unscaled) inverse frequencies theta^(-2i/rotaryDim), computed in float32 like HF. */
     public static float[] defaultInvFreq(int rotaryDim, double theta) {
-        OpChecks.require(rotaryDim >= 2 && rotaryDim % 2 == 0, "RopeTable.defaultInvFreq", "rotaryDim must be even and >= 2, got " + rotaryDim);
+        if (rotaryDim < 2 || rotaryDim % 2 != 0) throw OpChecks.fail("RopeTable.defaultInvFreq",
+                "rotaryDim must be even and >= 2, got " + rotaryDim);
         float[] f = new float[rotaryDim / 2];
         for (int i = 0; i < f.length; i++) {
             float exponent = (float) (2 * i) / (float) rotaryDim;

@@ -9,8 +9,13 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector shape every kernel uses and element-offset loads/stores on float segments.
- * Offsets here are in floats, not bytes, to match the kernels' public conventions.
+ * The vector shape every kernel uses, and scalar element access on float segments.
+ *
+ * <p>Hot loops call {@code FloatVector.fromMemorySegment} and {@code intoMemorySegment} directly
+ * (byte offset = element offset * 4) rather than through helpers like {@link #load}: the JDK's
+ * methods are force-inlined, ours are not, and once a big loop has used up C2's inlining budget
+ * a helper call that takes or returns a vector is left as a call and the vector is boxed on the
+ * heap (measured: 64 bytes per iteration and a 3x slower loop). The helpers remain for cold code.
  */
 public final class Simd {
     /** The widest shape this CPU runs natively; never hard-code 512 bits. */
@@ -18,7 +23,7 @@ public final class Simd {
     public static final int L = S.length();
     /** Scalar access that tolerates segments over byte[] (whose alignment is 1). */
     public static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    public static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private Simd() {}
 

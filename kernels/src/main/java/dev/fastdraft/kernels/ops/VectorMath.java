@@ -7,6 +7,15 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Transcendental functions on float vectors built from adds, multiplies and bit tricks only.
  *
+ * <p>Hot loops do not call {@link #exp(FloatVector)}: they carry its few lines inline, marked
+ * "exp inlined by hand". C2 keeps vectors in registers only when everything between a load and a
+ * store is inlined into one compilation, and a compilation stops inlining once it holds about
+ * 18000 IR nodes (NodeCountInliningCutoff), which a row kernel with several vector loops reaches;
+ * the next call then boxes a vector on the heap per iteration (measured: 10x slower). A loop with
+ * exp written inline exceeds 325 bytecodes, so C2 never inlines it into a caller and compiles it as
+ * its own root with a fresh node budget. The vector methods here serve cold code and tests; the
+ * scalar twins give bit-identical results for loop tails.
+ *
  * <p>{@code lanewise(EXP)} is fast only where the JDK has an intrinsic stub for the CPU and falls
  * back to per-lane {@code Math.exp} elsewhere (tens of times slower), and its accuracy is
  * platform-defined. These versions cost the same everywhere and have stated errors:
@@ -20,24 +29,26 @@ import jdk.incubator.vector.VectorOperators;
  * </ul>
  */
 public final class VectorMath {
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f; // few mantissa bits, so n*LN2_HI is exact
-    private static final float LN2_LO = -2.12194440e-4f;
+    // Constants of exp, public for the loops that inline it.
+    public static final float LOG2E = 1.44269504088896341f;
+    public static final float LN2_HI = 0.693359375f; // few mantissa bits, so n*LN2_HI is exact
+    public static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 * 2^23: adding it rounds a float in (-2^22, 2^22) to an integer in the low mantissa bits. */
-    private static final float ROUND_MAGIC = 12582912f;
-    private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
+    public static final float ROUND_MAGIC = 12582912f;
+    public static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     /** Below -104 exp underflows to 0 even as a subnormal; above 88.8 it overflows. */
-    private static final float EXP_LO = -104f;
-    private static final float EXP_HI = 88.8f;
+    public static final float EXP_LO = -104f;
+    public static final float EXP_HI = 88.8f;
+    /** Taylor coefficients 1/k! of the reduced exp polynomial. */
+    public static final float C2 = 0.5f, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
 
-    private static final float[] ERFCX = {
-        -4.602042281476315e-06f, 0.2821907103061676f, 0.2813805043697357f, 0.24835216999053955f,
-        0.1857684850692749f, 0.008039593696594238f, 0.23276031017303467f, -0.4506455957889557f,
-        0.2679966986179352f, -0.05583828315138817f,
-    };
+    /** erfc(z) exp(z^2) ~ sum of E_i t^i with t = 1/(1 + z/2); package-private for the loops that inline erfc. */
+    static final float E0 = -4.602042281476315e-06f, E1 = 0.2821907103061676f, E2 = 0.2813805043697357f,
+            E3 = 0.24835216999053955f, E4 = 0.1857684850692749f, E5 = 0.008039593696594238f, E6 = 0.23276031017303467f,
+            E7 = -0.4506455957889557f, E8 = 0.2679966986179352f, E9 = -0.05583828315138817f;
 
     /** erfc underflows to 0 beyond about 10.1; clamping keeps t in the fitted range and inf out of the fma. */
-    private static final float ERFC_ZERO_ABOVE = 10.5f;
+    static final float ERFC_ZERO_ABOVE = 10.5f;
 
     private VectorMath() {}
 
@@ -48,11 +59,11 @@ public final class VectorMath {
         IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
         FloatVector r = n.fma(c(n, -LN2_HI), xc);
         r = n.fma(c(n, -LN2_LO), r);
-        FloatVector p = r.fma(1f / 5040, 1f / 720f);
-        p = p.fma(r, c(r, 1f / 120));
-        p = p.fma(r, c(r, 1f / 24));
-        p = p.fma(r, c(r, 1f / 6));
-        p = p.fma(r, c(r, 0.5f));
+        FloatVector p = r.fma(C7, C6);
+        p = p.fma(r, c(r, C5));
+        p = p.fma(r, c(r, C4));
+        p = p.fma(r, c(r, C3));
+        p = p.fma(r, c(r, C2));
         p = p.fma(r, c(r, 1f));
         p = p.fma(r, c(r, 1f));
         // 2^n in two factors: n spans [-150, 128], which one exponent field cannot hold.
@@ -75,11 +86,11 @@ public final class VectorMath {
         int ni = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
         float r = Math.fma(n, -LN2_HI, xc);
         r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, 1f / 5040, 1f / 720f);
-        p = Math.fma(p, r, 1f / 120);
-        p = Math.fma(p, r, 1f / 24);
-        p = Math.fma(p, r, 1f / 6);
-        p = Math.fma(p, r, 0.5f);
+        float p = Math.fma(r, C7, C6);
+        p = Math.fma(p, r, C5);
+        p = Math.fma(p, r, C4);
+        p = Math.fma(p, r, C3);
+        p = Math.fma(p, r, C2);
         p = Math.fma(p, r, 1f);
         p = Math.fma(p, r, 1f);
         int n1 = ni >> 1;
@@ -93,12 +104,17 @@ public final class VectorMath {
         return one.div(exp(x.neg()).add(1f));
     }
 
+    /** Scalar twin of {@link #sigmoid(FloatVector)}. */
+    public static float sigmoid(float x) {
+        return 1f / (exp(-x) + 1f);
+    }
+
     /** erfc(z) for z >= 0 (callers pass |z| and reflect); +inf gives 0. */
     public static FloatVector erfc(FloatVector z) {
         z = z.min(ERFC_ZERO_ABOVE);
         FloatVector t = FloatVector.broadcast(z.species(), 1f).div(z.fma(0.5f, 1f));
-        FloatVector p = t.fma(ERFCX[9], ERFCX[8]);
-        for (int i = 7; i >= 0; i--) p = p.fma(t, c(t, ERFCX[i]));
+        FloatVector p = t.fma(E9, E8).fma(t, c(t, E7)).fma(t, c(t, E6)).fma(t, c(t, E5)).fma(t, c(t, E4))
+                .fma(t, c(t, E3)).fma(t, c(t, E2)).fma(t, c(t, E1)).fma(t, c(t, E0));
         FloatVector zz = z.mul(z);
         FloatVector zzErr = z.fma(z, zz.neg()); // z*z - zz exactly
         // exp(-(zz + zzErr)) ~= exp(-zz) * (1 - zzErr): zzErr is below half an ulp of zz.
@@ -109,8 +125,15 @@ public final class VectorMath {
     public static float erfc(float z) {
         z = Math.min(z, ERFC_ZERO_ABOVE);
         float t = 1f / Math.fma(z, 0.5f, 1f);
-        float p = Math.fma(t, ERFCX[9], ERFCX[8]);
-        for (int i = 7; i >= 0; i--) p = Math.fma(p, t, ERFCX[i]);
+        float p = Math.fma(t, E9, E8);
+        p = Math.fma(p, t, E7);
+        p = Math.fma(p, t, E6);
+        p = Math.fma(p, t, E5);
+        p = Math.fma(p, t, E4);
+        p = Math.fma(p, t, E3);
+        p = Math.fma(p, t, E2);
+        p = Math.fma(p, t, E1);
+        p = Math.fma(p, t, E0);
         float zz = z * z;
         float zzErr = Math.fma(z, z, -zz);
         return exp(-zz) * p * (1f - zzErr);

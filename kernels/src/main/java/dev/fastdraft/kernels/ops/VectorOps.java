@@ -1,14 +1,13 @@
 package dev.fastdraft.kernels.ops;
 
 import static dev.fastdraft.kernels.ops.Simd.L;
-import static dev.fastdraft.kernels.ops.Simd.load;
-import static dev.fastdraft.kernels.ops.Simd.store;
-import static dev.fastdraft.kernels.ops.Simd.tail;
+import static dev.fastdraft.kernels.ops.Simd.NATIVE;
+import static dev.fastdraft.kernels.ops.Simd.S;
+import static jdk.incubator.vector.FloatVector.fromMemorySegment;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -26,7 +25,6 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class VectorOps {
     static final int BLOCK = 1024;
-    private static final FloatVector ZERO = FloatVector.zero(Simd.S);
 
     private VectorOps() {}
 
@@ -51,11 +49,10 @@ public final class VectorOps {
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, oo = outOff + (long) r * ldo;
                 int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) store(load(x, xo + i).mul(alpha), out, oo + i);
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    store(load(x, xo + i, m).mul(alpha), out, oo + i, m);
+                for (int up = S.loopBound(n); i < up; i += L) {
+                    fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(alpha).intoMemorySegment(out, (oo + i) * 4L, NATIVE);
                 }
+                for (; i < n; i++) Simd.set(out, oo + i, alpha * Simd.get(x, xo + i));
             }
         });
     }
@@ -66,17 +63,15 @@ public final class VectorOps {
         OpChecks.rows("axpy", "x", x, xOff, rows, n, ldx);
         OpChecks.rows("axpy", "y", y, yOff, rows, n, ldy);
         RowParallel.run(pool, rows, n, 1, (from, to) -> {
-            FloatVector va = FloatVector.broadcast(Simd.S, alpha);
+            FloatVector va = FloatVector.broadcast(S, alpha);
             for (int r = from; r < to; r++) {
                 long xo = xOff + (long) r * ldx, yo = yOff + (long) r * ldy;
                 int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    store(load(x, xo + i).fma(va, load(y, yo + i)), y, yo + i);
+                for (int up = S.loopBound(n); i < up; i += L) {
+                    fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).fma(va, fromMemorySegment(S, y, (yo + i) * 4L, NATIVE))
+                            .intoMemorySegment(y, (yo + i) * 4L, NATIVE);
                 }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    store(load(x, xo + i, m).fma(va, load(y, yo + i, m)), y, yo + i, m);
-                }
+                for (; i < n; i++) Simd.set(y, yo + i, Math.fma(alpha, Simd.get(x, xo + i), Simd.get(y, yo + i)));
             }
         });
     }
@@ -131,77 +126,88 @@ public final class VectorOps {
         RowParallel.run(pool, rows, n, 1, (from, to) -> {
             for (int r = from; r < to; r++) {
                 long ao = aOff + (long) r * lda, bo = bOff + (long) r * ldb, oo = outOff + (long) r * ldo;
-                int i = 0;
-                for (int up = Simd.S.loopBound(n); i < up; i += L) {
-                    FloatVector va = load(a, ao + i), vb = load(b, bo + i);
-                    store(isAdd ? va.add(vb) : va.mul(vb), out, oo + i);
-                }
-                if (i < n) {
-                    VectorMask<Float> m = tail(i, n);
-                    FloatVector va = load(a, ao + i, m), vb = load(b, bo + i, m);
-                    store(isAdd ? va.add(vb) : va.mul(vb), out, oo + i, m);
-                }
+                if (isAdd) addRow(a, ao, b, bo, out, oo, n);
+                else mulRow(a, ao, b, bo, out, oo, n);
             }
         });
+    }
+
+    // Separate loops, not one with "isAdd ? a.add(b) : a.mul(b)": a vector chosen by a branch is boxed.
+    private static void addRow(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment out, long oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, a, (ao + i) * 4L, NATIVE)
+                    .add(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE))
+                    .intoMemorySegment(out, (oo + i) * 4L, NATIVE);
+        }
+        for (; i < n; i++) Simd.set(out, oo + i, Simd.get(a, ao + i) + Simd.get(b, bo + i));
+    }
+
+    private static void mulRow(MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment out, long oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            fromMemorySegment(S, a, (ao + i) * 4L, NATIVE)
+                    .mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE))
+                    .intoMemorySegment(out, (oo + i) * 4L, NATIVE);
+        }
+        for (; i < n; i++) Simd.set(out, oo + i, Simd.get(a, ao + i) * Simd.get(b, bo + i));
     }
 
     // ---- unchecked row reductions, shared with the other kernels ----
 
     static double sumRow(MemorySegment x, long off, int n) {
         double total = 0;
-        int i = 0;
-        while (i < n) {
-            int end = Math.min(n, i + BLOCK);
-            FloatVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            // not a static constant: a vector from a static field as loop input defeats C2's unboxing
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (; i + 4 * L <= end; i += 4 * L) {
-                a0 = a0.add(load(x, off + i));
-                a1 = a1.add(load(x, off + i + L));
-                a2 = a2.add(load(x, off + i + 2 * L));
-                a3 = a3.add(load(x, off + i + 3 * L));
+                long b = (off + i) * 4L;
+                a0 = a0.add(fromMemorySegment(S, x, b, NATIVE));
+                a1 = a1.add(fromMemorySegment(S, x, b + 4L * L, NATIVE));
+                a2 = a2.add(fromMemorySegment(S, x, b + 8L * L, NATIVE));
+                a3 = a3.add(fromMemorySegment(S, x, b + 12L * L, NATIVE));
             }
-            for (; i + L <= end; i += L) a0 = a0.add(load(x, off + i));
-            if (i < end) {
-                a1 = a1.add(load(x, off + i, tail(i, end)));
-                i = end;
-            }
+            for (; i < end; i += L) a0 = a0.add(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
             total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         }
+        for (; i < n; i++) total += Simd.get(x, off + i);
         return total;
     }
 
     static double dotRow(MemorySegment x, long xOff, MemorySegment y, long yOff, int n) {
         double total = 0;
-        int i = 0;
-        while (i < n) {
-            int end = Math.min(n, i + BLOCK);
-            FloatVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+        int i = 0, bound = S.loopBound(n);
+        while (i < bound) {
+            int end = Math.min(bound, i + BLOCK);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
             for (; i + 4 * L <= end; i += 4 * L) {
-                a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
-                a1 = load(x, xOff + i + L).fma(load(y, yOff + i + L), a1);
-                a2 = load(x, xOff + i + 2 * L).fma(load(y, yOff + i + 2 * L), a2);
-                a3 = load(x, xOff + i + 3 * L).fma(load(y, yOff + i + 3 * L), a3);
+                long bx = (xOff + i) * 4L, by = (yOff + i) * 4L;
+                a0 = fromMemorySegment(S, x, bx, NATIVE).fma(fromMemorySegment(S, y, by, NATIVE), a0);
+                a1 = fromMemorySegment(S, x, bx + 4L * L, NATIVE).fma(fromMemorySegment(S, y, by + 4L * L, NATIVE), a1);
+                a2 = fromMemorySegment(S, x, bx + 8L * L, NATIVE).fma(fromMemorySegment(S, y, by + 8L * L, NATIVE), a2);
+                a3 = fromMemorySegment(S, x, bx + 12L * L, NATIVE).fma(fromMemorySegment(S, y, by + 12L * L, NATIVE), a3);
             }
-            for (; i + L <= end; i += L) a0 = load(x, xOff + i).fma(load(y, yOff + i), a0);
-            if (i < end) {
-                VectorMask<Float> m = tail(i, end);
-                a1 = load(x, xOff + i, m).fma(load(y, yOff + i, m), a1);
-                i = end;
+            for (; i < end; i += L) {
+                a0 = fromMemorySegment(S, x, (xOff + i) * 4L, NATIVE).fma(fromMemorySegment(S, y, (yOff + i) * 4L, NATIVE), a0);
             }
             total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         }
+        for (; i < n; i++) total += (double) Simd.get(x, xOff + i) * Simd.get(y, yOff + i);
         return total;
     }
 
     static float maxRow(MemorySegment x, long off, int n) {
-        FloatVector m0 = FloatVector.broadcast(Simd.S, Float.NEGATIVE_INFINITY), m1 = m0;
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
         int i = 0;
         for (; i + 2 * L <= n; i += 2 * L) {
-            m0 = m0.max(load(x, off + i));
-            m1 = m1.max(load(x, off + i + L));
+            m0 = m0.max(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
+            m1 = m1.max(fromMemorySegment(S, x, (off + i + L) * 4L, NATIVE));
         }
-        for (; i + L <= n; i += L) m0 = m0.max(load(x, off + i));
+        for (; i + L <= n; i += L) m0 = m0.max(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
         float best = m0.max(m1).reduceLanes(VectorOperators.MAX);
-        if (i < n) best = Math.max(best, load(x, off + i, tail(i, n)).reduceLanes(VectorOperators.MAX, tail(i, n)));
+        for (; i < n; i++) best = Math.max(best, Simd.get(x, off + i));
         return best;
     }
 }

@@ -26,6 +26,7 @@ class FlashAttentionBackwardTest {
         new Case(4, 2, 64, 5, 60, 0, true),     // cache append: keys below pos0 get gradients too
         new Case(2, 1, 17, 9, 100, 40, false),  // append with a window and an odd head size
         new Case(4, 1, 16, 1, 130, 0, true),    // decode row
+        new Case(6, 1, 20, 40, 0, 0, false),    // group of six: four heads together, two alone
     };
 
     @Test

@@ -24,10 +24,11 @@ class FlashAttentionTest {
 
     static List<Case> promptCases() {
         List<Case> cases = new ArrayList<>();
-        int[][] heads = {{2, 2}, {4, 2}, {4, 1}};
+        // group sizes 1, 2, 4 and 6 (four heads together, then two one at a time)
+        int[][] heads = {{2, 2}, {4, 2}, {4, 1}, {6, 1}};
         int i = 0;
         for (int[] h : heads) {
-            for (int hd : new int[] {1, 16, 64, 96}) {
+            for (int hd : new int[] {1, 16, 17, 64, 96}) {
                 for (int tq : new int[] {1, 7, 70, 133}) {
                     int window = (i % 3 == 0) ? 0 : (i % 3 == 1 ? 5 : 50);
                     cases.add(new Case(h[0], h[1], hd, tq, 0, window, i % 2 == 0, 1));

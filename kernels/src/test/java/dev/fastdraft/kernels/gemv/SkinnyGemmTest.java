@@ -104,6 +104,7 @@ class SkinnyGemmTest {
             check(wt, two, rows, 1000, 4097, 3, 4100, 2, 1, 1003, rows == 7, rows);
         }
         check(wt, one, 2, 4096, 256, 0, 256, 0, 0, 4096, false, 99);
+        for (int rows : new int[] {1, 5}) check(wt, two, rows, 4097, 17, 1, 19, 3, 2, 4099, rows == 5, 100 + rows);
     }
 
     @ParameterizedTest
@@ -192,6 +193,30 @@ class SkinnyGemmTest {
                     assertTrue(Float.isFinite(got), "finite result for activations up to " + big);
                     assertEquals(want, got, 1e-4f * big, "y[" + i + "] with activations up to " + big);
                 }
+            }
+        }
+    }
+
+    /** A NaN or an infinity among the activations spoils only its own row, in every format (f16 picks its packing scale from the finite ones). */
+    @ParameterizedTest
+    @EnumSource(WeightType.class)
+    void nonFiniteActivationsStayInTheirRow(WeightType wt) {
+        int rows = 3, n = 5, k = 40;
+        try (Arena arena = Arena.ofShared()) {
+            Random rnd = new Random(21);
+            MemorySegment x = GemvFixtures.floats(arena, rnd, (long) rows * k);
+            x.setAtIndex(FLOAT, 7, Float.NaN);
+            x.setAtIndex(FLOAT, k + 33, Float.POSITIVE_INFINITY);
+            MemorySegment w = GemvFixtures.weights(arena, rnd, wt, n, k, 0, 0);
+            MemorySegment y = arena.allocate((long) rows * n * 4, 4), yRef = arena.allocate((long) rows * n * 4, 4);
+            SkinnyGemm.matmulTransposed(two, rows, n, k, x, 0, k, wt, w, 0, y, 0, n, false);
+            SkinnyGemmReference.matmulTransposed(rows, n, k, x, 0, k, wt, w, 0, yRef, 0, n, false);
+            for (int j = 0; j < n; j++) {
+                assertTrue(Float.isNaN(y.getAtIndex(FLOAT, j)), wt + ": NaN activation gives NaN in row 0");
+                float inf = y.getAtIndex(FLOAT, n + j), infRef = yRef.getAtIndex(FLOAT, n + j);
+                assertEquals(infRef, inf, wt + ": infinite activation in row 1, output " + j);
+                float want = yRef.getAtIndex(FLOAT, 2 * n + j);
+                assertEquals(want, y.getAtIndex(FLOAT, 2 * n + j), 1e-4f * (1 + Math.abs(want)), wt + ": row 2 unaffected");
             }
         }
     }
