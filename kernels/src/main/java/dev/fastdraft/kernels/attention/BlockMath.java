@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.attention;
 
+import dev.fastdraft.kernels.Lanes;
 import static dev.fastdraft.kernels.ops.Simd.L;
 import static dev.fastdraft.kernels.ops.Simd.NATIVE;
 import static dev.fastdraft.kernels.ops.Simd.S;
@@ -80,16 +81,16 @@ final class BlockMath {
                 a3 = fromMemorySegment(S, seg, (r3 + c) * 4L, NATIVE).fma(x, a3);
             }
             int o = so + j - j0;
-            s[o] = a0.reduceLanes(VectorOperators.ADD);
-            s[o + 1] = a1.reduceLanes(VectorOperators.ADD);
-            s[o + 2] = a2.reduceLanes(VectorOperators.ADD);
-            s[o + 3] = a3.reduceLanes(VectorOperators.ADD);
+            s[o] = Lanes.sum(a0);
+            s[o + 1] = Lanes.sum(a1);
+            s[o + 2] = Lanes.sum(a2);
+            s[o + 3] = Lanes.sum(a3);
         }
         for (; j < j1; j++) {
             long r0 = base + (long) j * ld;
             FloatVector a0 = FloatVector.zero(S);
             for (int c = 0; c < full; c += L) a0 = fromMemorySegment(S, seg, (r0 + c) * 4L, NATIVE).fma(FloatVector.fromArray(S, a, ao + c), a0);
-            s[so + j - j0] = a0.reduceLanes(VectorOperators.ADD);
+            s[so + j - j0] = Lanes.sum(a0);
         }
         if (full < hd) {
             for (j = j0; j < j1; j++) {
@@ -158,10 +159,10 @@ final class BlockMath {
                 a3 = kv.fma(FloatVector.fromArray(S, a, ao + 3 * stride + c), a3);
             }
             int o = so + j - j0;
-            s[o] = a0.reduceLanes(VectorOperators.ADD);
-            s[o + sStride] = a1.reduceLanes(VectorOperators.ADD);
-            s[o + 2 * sStride] = a2.reduceLanes(VectorOperators.ADD);
-            s[o + 3 * sStride] = a3.reduceLanes(VectorOperators.ADD);
+            s[o] = Lanes.sum(a0);
+            s[o + sStride] = Lanes.sum(a1);
+            s[o + 2 * sStride] = Lanes.sum(a2);
+            s[o + 3 * sStride] = Lanes.sum(a3);
         }
         if (full < hd) {
             for (int q = 0; q < 4; q++) {
@@ -287,7 +288,7 @@ final class BlockMath {
             e.intoArray(s, off + i);
             sum = sum.add(e);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
+        float total = Lanes.sum(sum);
         for (; i < n; i++) {
             float e = VectorMath.exp(s[off + i] - shift);
             s[off + i] = e;

@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.gemm;
 
+import dev.fastdraft.kernels.Lanes;
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -221,14 +222,14 @@ final class SgemmSmall {
                     y = FloatVector.fromMemorySegment(S, bt, (b3 + p) * Float.BYTES, NATIVE);
                     s03 = x0.fma(y, s03); s13 = x1.fma(y, s13);
                 }
-                sums[0] = s00.reduceLanes(VectorOperators.ADD);
-                sums[1] = s01.reduceLanes(VectorOperators.ADD);
-                sums[2] = s02.reduceLanes(VectorOperators.ADD);
-                sums[3] = s03.reduceLanes(VectorOperators.ADD);
-                sums[4] = s10.reduceLanes(VectorOperators.ADD);
-                sums[5] = s11.reduceLanes(VectorOperators.ADD);
-                sums[6] = s12.reduceLanes(VectorOperators.ADD);
-                sums[7] = s13.reduceLanes(VectorOperators.ADD);
+                sums[0] = Lanes.sum(s00);
+                sums[1] = Lanes.sum(s01);
+                sums[2] = Lanes.sum(s02);
+                sums[3] = Lanes.sum(s03);
+                sums[4] = Lanes.sum(s10);
+                sums[5] = Lanes.sum(s11);
+                sums[6] = Lanes.sum(s12);
+                sums[7] = Lanes.sum(s13);
                 for (int r = 0; r < h; r++) {
                     int ai = r == 0 ? a0 : a1;
                     long cRow = cBase + (long) (i + r) * ldc + j;

@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.gemv;
 
+import dev.fastdraft.kernels.Lanes;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -120,8 +121,8 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 1, j, 2);
             return;
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
-        p.put(row, j + 1, a1.add(b1).reduceLanes(ADD) + tail(x, xr, w, o1, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
+        p.put(row, j + 1, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
     }
 
     @Override
@@ -144,7 +145,7 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 1, j, 1);
             return;
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
     }
 
     @Override
@@ -171,8 +172,8 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 2, j, 1);
             return;
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
     }
 
     @Override
@@ -201,9 +202,9 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 3, j, 1);
             return;
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
     }
 
     @Override
@@ -234,9 +235,9 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 4, j, 1);
             return;
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
-        p.put(row + 3, j, a3.add(b3).reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
+        p.put(row + 3, j, Lanes.sum(a3.add(b3)) + tail(x, x3, w, o0, kv, k));
     }
 }

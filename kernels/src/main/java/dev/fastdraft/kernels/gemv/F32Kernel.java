@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.gemv;
 
+import dev.fastdraft.kernels.Lanes;
 import static jdk.incubator.vector.VectorOperators.ADD;
 
 import java.lang.foreign.MemorySegment;
@@ -62,10 +63,10 @@ final class F32Kernel extends SkinnyKernel {
             a3 = r3.fma(xa, a3);
             b3 = s3.fma(xb, b3);
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
-        p.put(row, j + 1, a1.add(b1).reduceLanes(ADD) + tail(x, xr, w, o1, kv, k));
-        p.put(row, j + 2, a2.add(b2).reduceLanes(ADD) + tail(x, xr, w, o2, kv, k));
-        p.put(row, j + 3, a3.add(b3).reduceLanes(ADD) + tail(x, xr, w, o3, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
+        p.put(row, j + 1, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
+        p.put(row, j + 2, Lanes.sum(a2.add(b2)) + tail(x, xr, w, o2, kv, k));
+        p.put(row, j + 3, Lanes.sum(a3.add(b3)) + tail(x, xr, w, o3, kv, k));
     }
 
     @Override
@@ -82,7 +83,7 @@ final class F32Kernel extends SkinnyKernel {
             a0 = r0.fma(FloatVector.fromArray(F, x, xr + i), a0);
             b0 = s0.fma(FloatVector.fromArray(F, x, xr + i + L), b0);
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, xr, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
     }
 
     @Override
@@ -102,8 +103,8 @@ final class F32Kernel extends SkinnyKernel {
             b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
             b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
     }
 
     @Override
@@ -125,9 +126,9 @@ final class F32Kernel extends SkinnyKernel {
             b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
             b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
     }
 
     @Override
@@ -151,9 +152,9 @@ final class F32Kernel extends SkinnyKernel {
             b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
             b3 = wv.fma(FloatVector.fromArray(F, x, x3 + i + L), b3);
         }
-        p.put(row, j, a0.add(b0).reduceLanes(ADD) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, a1.add(b1).reduceLanes(ADD) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, a2.add(b2).reduceLanes(ADD) + tail(x, x2, w, o0, kv, k));
-        p.put(row + 3, j, a3.add(b3).reduceLanes(ADD) + tail(x, x3, w, o0, kv, k));
+        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
+        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
+        p.put(row + 3, j, Lanes.sum(a3.add(b3)) + tail(x, x3, w, o0, kv, k));
     }
 }

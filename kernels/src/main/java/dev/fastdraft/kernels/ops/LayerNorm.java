@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
+import dev.fastdraft.kernels.Lanes;
 import static dev.fastdraft.kernels.ops.Simd.L;
 import static dev.fastdraft.kernels.ops.Simd.NATIVE;
 import static dev.fastdraft.kernels.ops.Simd.S;
@@ -108,7 +109,7 @@ public final class LayerNorm {
             int end = Math.min(bound, i + VectorOps.BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) acc = fromMemorySegment(S, a, (ao + i) * 4L, NATIVE).mul(fromMemorySegment(S, b, (bo + i) * 4L, NATIVE)).fma(fromMemorySegment(S, c, (co + i) * 4L, NATIVE).sub(vm), acc);
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < n; i++) total += Simd.get(a, ao + i) * Simd.get(b, bo + i) * (Simd.get(c, co + i) - mu);
         return total;
@@ -143,7 +144,7 @@ public final class LayerNorm {
                 FloatVector d = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).sub(vm);
                 acc = d.fma(d, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < n; i++) {
             float d = Simd.get(x, xo + i) - mu;

@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
+import dev.fastdraft.kernels.Lanes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -58,6 +59,6 @@ public final class Simd {
     }
 
     public static float sumLanes(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(v);
     }
 }

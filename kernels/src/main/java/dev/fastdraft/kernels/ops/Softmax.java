@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
+import dev.fastdraft.kernels.Lanes;
 import static dev.fastdraft.kernels.ops.Simd.L;
 import static dev.fastdraft.kernels.ops.Simd.NATIVE;
 import static dev.fastdraft.kernels.ops.Simd.S;
@@ -123,7 +124,7 @@ public final class Softmax {
                 if (y != null) e.mul(scale).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
                 acc = acc.add(e);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(acc);
         }
         for (; i < n; i++) {
             float e = VectorMath.exp(Simd.get(x, xo + i) - s1 - s2);

@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.ops;
 
+import dev.fastdraft.kernels.Lanes;
 import static dev.fastdraft.kernels.ops.Simd.L;
 import static dev.fastdraft.kernels.ops.Simd.NATIVE;
 import static dev.fastdraft.kernels.ops.Simd.S;
@@ -170,7 +171,7 @@ public final class VectorOps {
                 a3 = a3.add(fromMemorySegment(S, x, b + 12L * L, NATIVE));
             }
             for (; i < end; i += L) a0 = a0.add(fromMemorySegment(S, x, (off + i) * 4L, NATIVE));
-            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(a0.add(a1).add(a2.add(a3)));
         }
         for (; i < n; i++) total += Simd.get(x, off + i);
         return total;
@@ -192,7 +193,7 @@ public final class VectorOps {
             for (; i < end; i += L) {
                 a0 = fromMemorySegment(S, x, (xOff + i) * 4L, NATIVE).fma(fromMemorySegment(S, y, (yOff + i) * 4L, NATIVE), a0);
             }
-            total += a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            total += Lanes.sum(a0.add(a1).add(a2.add(a3)));
         }
         for (; i < n; i++) total += (double) Simd.get(x, xOff + i) * Simd.get(y, yOff + i);
         return total;
