@@ -101,21 +101,4 @@ public final class TinyModels {
         for (int i = 0; i < n; i++) ids[i] = (i * 7 + i / 3) % Math.min(vocab, 50);
         return ids;
     }
-
-    /**
-     * The largest |a - b| over all weights of two model directories with the same config. Resumed runs are compared
-     * this way, not byte for byte: the attention backward kernels give gradients that differ in the last bits
-     * between interpreted and JIT-compiled code, so two runs at different JIT stages drift apart in the last bits.
-     */
-    public static double maxWeightDiff(Path a, Path b) throws IOException {
-        var ma = LlamaLoader.trainable(a).stateDict();
-        var mb = LlamaLoader.trainable(b).stateDict();
-        if (!ma.keySet().equals(mb.keySet())) throw new IllegalArgumentException("different tensors: " + ma.keySet() + " vs " + mb.keySet());
-        double worst = 0;
-        for (String name : ma.keySet()) {
-            float[] x = ma.get(name).toFloatArray(), y = mb.get(name).toFloatArray();
-            for (int i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]));
-        }
-        return worst;
-    }
 }
