@@ -27,8 +27,8 @@ public final class SynthCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Option.value("--target", "DIR", "target model directory (with its tokenizer files)"),
-                Option.value("--prompts", "FILE", "JSON Lines with a \"prompt\" field (see --field), or plain text, one prompt per line"),
-                Option.value("--field", "NAME", "JSON field holding the prompt (default prompt)"),
+                Option.value("--prompts", "FILE", "JSON Lines with a \"prompt\" field (see --prompt-field), or plain text, one prompt per line"),
+                Option.value("--prompt-field", "NAME", "JSON field holding the prompt (default prompt)"),
                 Option.flag("--skip-bad-lines", "skip malformed JSON lines of --prompts instead of stopping at the first"),
                 Option.value("--out", "FILE", "output JSON Lines; an existing file is resumed (done samples are skipped)"),
                 Option.value("--temperatures", "T,..", "sampling temperatures, 0 = greedy (default 0,0.6,0.8,1.0)"),
@@ -56,7 +56,7 @@ public final class SynthCommand implements Command {
         }
         SynthSettings settings = new SynthSettings(plan, a.integer("--max-new-tokens", 256), a.integer("--batch", 8), a.number("--top-p", 1.0),
                 a.integer("--store-topk", 0), a.longValue("--limit", Long.MAX_VALUE));
-        List<String> prompts = PromptFile.read(a.path("--prompts"), a.string("--field", "prompt"), a.flag("--skip-bad-lines"));
+        List<String> prompts = PromptFile.read(a.path("--prompts"), a.string("--prompt-field", "prompt"), a.flag("--skip-bad-lines"));
         if (!Files.isRegularFile(targetDir.resolve(Tokenizer.TOKENIZER_JSON))) {
             throw new UserError(targetDir + " has no tokenizer.json; synth encodes text prompts and decodes completions with the target's tokenizer");
         }
