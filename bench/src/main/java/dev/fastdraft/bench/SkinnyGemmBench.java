@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Skinny GEMM (decode and draft verification) next to the memory bandwidth probe, in one JMH run.
  * Weight GB/s = weight bytes / time per {@code matmul} call; compare it with the {@code probeRead} score
- * turned into GB/s (256 MiB per operation). Example:
+ * turned into GB/s (256 MiB per operation). The first calls run in the interpreter and take seconds (vector
+ * code is only fast once C2 has compiled it), hence the long warm-up. Example:
  * <pre>
  * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar SkinnyGemmBench \
  *      -p rows=1,4,8 -p dtype=bf16 -p shape=4096x4096,8192x2048,16384x4096
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 8, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class SkinnyGemmBench {
