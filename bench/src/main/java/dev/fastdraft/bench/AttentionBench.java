@@ -27,53 +27,68 @@ import org.openjdk.jmh.annotations.Warmup;
  * Flash attention on a Llama-3.2-1B-shaped layer (32 query heads, 8 KV heads, headDim 64) with
  * peers in the same run:
  * <ul>
- *   <li>decode (one query against a cache of {@code context} positions) vs {@link #decodeKvStream},
- *       a read-only pass over the same K and V bytes (memory bandwidth bounds decode);</li>
- *   <li>prefill and backward over {@code context} positions vs the naive double reference
- *       ({@link #prefillReference}), and as GFLOP/s from the reported time (causal forward:
- *       about 2 * T^2 * headDim * heads flops, i.e. T^2/2 pairs of two dot products).</li>
+ *   <li>decode (one query against a cache of {@code context} positions) vs {@link #kvStream}, one
+ *       read-only pass over the same K and V bytes (what memory bandwidth alone allows);</li>
+ *   <li>prefill over 256 positions vs the naive double-precision reference
+ *       ({@link #prefillReference}, materialised scores), and as GFLOP/s from the reported time:
+ *       a causal pass does T(T+1)/2 query-key pairs x 2 dot products of headDim x 2 flops x heads.</li>
  * </ul>
  * <pre>java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar AttentionBench -prof gc</pre>
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class AttentionBench {
-    static final int HEADS = 32, KV_HEADS = 8, HEAD_DIM = 64;
+    static final int HEADS = 32, KV_HEADS = 8, HEAD_DIM = 64, PREFILL = 256;
+    static final AttentionConfig CFG = AttentionConfig.of(HEADS, KV_HEADS, HEAD_DIM);
+    static final int QW = HEADS * HEAD_DIM, KW = KV_HEADS * HEAD_DIM;
 
-    @Param({"512", "2048"})
-    public int context;
+    /** A KV cache of {@code context} positions and buffers for one layer. */
+    @State(Scope.Thread)
+    public static class Layer {
+        @Param({"512", "4096"})
+        public int context;
 
-    WorkerPool pool;
-    AttentionConfig cfg = AttentionConfig.of(HEADS, KV_HEADS, HEAD_DIM);
-    int qw = HEADS * HEAD_DIM, kw = KV_HEADS * HEAD_DIM;
-    MemorySegment q, k, v, out, lse, dOut, dq, dk, dv;
-    double[] qd, kd, vd, outd, lsed;
+        WorkerPool pool;
+        MemorySegment q, k, v, out, lse, dOut, dq, dk, dv;
 
-    @Setup(Level.Trial)
-    public void setup() {
-        pool = WorkerPool.common();
-        Random rnd = new Random(3);
-        Arena arena = Arena.ofAuto();
-        q = random(arena, (long) context * qw, rnd);
-        k = random(arena, (long) context * kw, rnd);
-        v = random(arena, (long) context * kw, rnd);
-        out = random(arena, (long) context * qw, rnd);
-        dOut = random(arena, (long) context * qw, rnd);
-        dq = random(arena, (long) context * qw, rnd);
-        dk = random(arena, (long) context * kw, rnd);
-        dv = random(arena, (long) context * kw, rnd);
-        lse = random(arena, (long) HEADS * context, rnd);
-        FlashAttention.forward(pool, cfg, context, 0, q, 0, qw, k, 0, kw, v, 0, kw, out, 0, qw, lse, 0);
-        int refT = context;
-        qd = toDouble(q, (long) refT * qw);
-        kd = toDouble(k, (long) refT * kw);
-        vd = toDouble(v, (long) refT * kw);
-        outd = new double[refT * qw];
-        lsed = new double[HEADS * refT];
+        @Setup(Level.Trial)
+        public void setup() {
+            pool = WorkerPool.common();
+            Random rnd = new Random(3);
+            Arena arena = Arena.ofAuto();
+            q = random(arena, (long) context * QW, rnd);
+            k = random(arena, (long) context * KW, rnd);
+            v = random(arena, (long) context * KW, rnd);
+            out = random(arena, (long) context * QW, rnd);
+            dOut = random(arena, (long) PREFILL * QW, rnd);
+            dq = random(arena, (long) PREFILL * QW, rnd);
+            dk = random(arena, (long) PREFILL * KW, rnd);
+            dv = random(arena, (long) PREFILL * KW, rnd);
+            lse = random(arena, (long) HEADS * PREFILL, rnd);
+            FlashAttention.forward(pool, CFG, PREFILL, 0, q, 0, QW, k, 0, KW, v, 0, KW, out, 0, QW, lse, 0);
+        }
+    }
+
+    /** The naive reference's inputs (doubles), 256 positions. */
+    @State(Scope.Thread)
+    public static class Reference {
+        double[] q, k, v, out, lse;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            Random rnd = new Random(3);
+            q = new double[PREFILL * QW];
+            k = new double[PREFILL * KW];
+            v = new double[PREFILL * KW];
+            for (int i = 0; i < q.length; i++) q[i] = rnd.nextFloat() * 2 - 1;
+            for (int i = 0; i < k.length; i++) k[i] = rnd.nextFloat() * 2 - 1;
+            for (int i = 0; i < v.length; i++) v[i] = rnd.nextFloat() * 2 - 1;
+            out = new double[PREFILL * QW];
+            lse = new double[HEADS * PREFILL];
+        }
     }
 
     static MemorySegment random(Arena arena, long n, Random rnd) {
@@ -82,70 +97,55 @@ public class AttentionBench {
         return s;
     }
 
-    static double[] toDouble(MemorySegment s, long n) {
-        double[] d = new double[(int) n];
-        for (int i = 0; i < n; i++) d[i] = s.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-        return d;
-    }
-
     /** One new token at position context-1 attending the whole cache, all heads, pooled. */
     @Benchmark
-    public MemorySegment decode() {
-        int pos0 = context - 1;
-        FlashAttention.forward(pool, cfg, 1, pos0, q, (long) pos0 * qw, qw, k, 0, kw, v, 0, kw, out, 0, qw, null, 0);
-        return out;
+    public MemorySegment decode(Layer s) {
+        int pos0 = s.context - 1;
+        FlashAttention.forward(s.pool, CFG, 1, pos0, s.q, (long) pos0 * QW, QW, s.k, 0, KW, s.v, 0, KW, s.out, 0, QW, null, 0);
+        return s.out;
     }
 
     /** The same decode on the calling thread only. */
     @Benchmark
-    public MemorySegment decodeSingleThread() {
-        int pos0 = context - 1;
-        FlashAttention.forward(null, cfg, 1, pos0, q, (long) pos0 * qw, qw, k, 0, kw, v, 0, kw, out, 0, qw, null, 0);
-        return out;
+    public MemorySegment decodeSingleThread(Layer s) {
+        int pos0 = s.context - 1;
+        FlashAttention.forward(null, CFG, 1, pos0, s.q, (long) pos0 * QW, QW, s.k, 0, KW, s.v, 0, KW, s.out, 0, QW, null, 0);
+        return s.out;
     }
 
-    /** Reads all of K and V once (single thread): the bandwidth floor of a single-thread decode. */
+    /** Reads all of K and V once on one thread: the bandwidth floor for a single-thread decode. */
     @Benchmark
-    public double decodeKvStream() {
-        long n = (long) context * kw;
-        double s = 0;
-        for (long off = 0; off < n; off += 1 << 20) {
-            int len = (int) Math.min(1 << 20, n - off);
-            s += VectorOps.sum(len, k, off) + VectorOps.sum(len, v, off);
-        }
-        return s;
+    public double kvStream(Layer s) {
+        long n = (long) s.context * KW;
+        return VectorOps.sum((int) n, s.k, 0) + VectorOps.sum((int) n, s.v, 0);
     }
 
-    /** Causal self-attention over context positions, pooled. */
+    /** Causal self-attention over 256 positions, pooled. */
     @Benchmark
-    public MemorySegment prefill() {
-        int t = context;
-        FlashAttention.forward(pool, cfg, t, 0, q, 0, qw, k, 0, kw, v, 0, kw, out, 0, qw, lse, 0);
-        return out;
+    public MemorySegment prefill(Layer s) {
+        FlashAttention.forward(s.pool, CFG, PREFILL, 0, s.q, 0, QW, s.k, 0, KW, s.v, 0, KW, s.out, 0, QW, s.lse, 0);
+        return s.out;
     }
 
-    /** Same shape on the calling thread, for the speedup over the reference. */
+    /** Same on the calling thread. */
     @Benchmark
-    public MemorySegment prefillSingleThread() {
-        int t = context;
-        FlashAttention.forward(null, cfg, t, 0, q, 0, qw, k, 0, kw, v, 0, kw, out, 0, qw, lse, 0);
-        return out;
+    public MemorySegment prefillSingleThread(Layer s) {
+        FlashAttention.forward(null, CFG, PREFILL, 0, s.q, 0, QW, s.k, 0, KW, s.v, 0, KW, s.out, 0, QW, s.lse, 0);
+        return s.out;
     }
 
-    /** Naive double-precision reference (single thread); slow, so run it with -p context=512. */
+    /** The naive double-precision reference over 256 positions (single thread). */
     @Benchmark
-    public double[] prefillReference() {
-        int t = context;
-        AttentionReference.forward(cfg, t, 0, qd, kd, vd, outd, lsed);
-        return outd;
+    public double[] prefillReference(Reference r) {
+        AttentionReference.forward(CFG, PREFILL, 0, r.q, r.k, r.v, r.out, r.lse);
+        return r.out;
     }
 
-    /** Backward over context positions, pooled (dk, dv accumulate; values drift, timing does not). */
+    /** Backward over 256 positions, pooled (dk and dv accumulate across calls; timing does not care). */
     @Benchmark
-    public MemorySegment backward() {
-        int t = context;
-        FlashAttention.backward(pool, cfg, t, 0, q, 0, qw, k, 0, kw, v, 0, kw, out, 0, qw, dOut, 0, qw, lse, 0,
-                dq, 0, qw, dk, 0, kw, dv, 0, kw);
-        return dq;
+    public MemorySegment backward(Layer s) {
+        FlashAttention.backward(s.pool, CFG, PREFILL, 0, s.q, 0, QW, s.k, 0, KW, s.v, 0, KW, s.out, 0, QW, s.dOut, 0, QW, s.lse, 0,
+                s.dq, 0, QW, s.dk, 0, KW, s.dv, 0, KW);
+        return s.dq;
     }
 }

@@ -24,10 +24,14 @@ import java.lang.foreign.MemorySegment;
 public final class FlashAttention {
     /** Keys per block: the score row of one block stays in L1 next to the K/V rows it came from. */
     static final int BLOCK_KEYS = 64;
+    /** Keys per block when one task covers all heads: 16 cache rows of a small model stay in L1. */
+    static final int BLOCK_KEYS_ALL_HEADS = 16;
     /** Query rows (heads of a group x positions) per task: enough to reuse each K/V block from cache. */
     static final int BLOCK_ROWS = 64;
-    /** A key split shorter than this costs more to merge than it saves. */
-    static final int MIN_SPLIT_KEYS = 512;
+    /** A key split shorter than this costs more to dispatch and merge than it saves. */
+    static final int MIN_SPLIT_KEYS = 128;
+    /** Query rows (positions x heads) up to which one task takes all heads (see {@link ForwardJob}). */
+    static final int SMALL_QUERY_ROWS = 256;
     /** Below this many multiply-adds a call runs on the calling thread. */
     static final long MIN_PARALLEL_WORK = 1 << 16;
 
@@ -60,9 +64,10 @@ public final class FlashAttention {
         job.v = v; job.vOff = vOff; job.ldv = ldv;
         job.out = out; job.outOff = outOff; job.ldo = ldo;
         job.lse = lse; job.lseOff = lseOff;
+        job.headsPerTask = headsPerTask(cfg, tq);
         job.blockPositions = blockPositions(cfg, tq);
         job.qBlocks = (tq + job.blockPositions - 1) / job.blockPositions;
-        int base = cfg.nKvHeads() * job.qBlocks;
+        int base = job.baseTasks();
 
         boolean parallel = worthParallel(pool, cfg, tq, pos0);
         int splits = keySplits(parallel ? pool : null, cfg, tq, pos0);
@@ -149,7 +154,13 @@ public final class FlashAttention {
         }
     }
 
+    /** All KV heads per task when the query rows of all heads fit one block (decode, short appends), else one. */
+    static int headsPerTask(AttentionConfig cfg, int tq) {
+        return (long) tq * cfg.nHeads() <= SMALL_QUERY_ROWS ? cfg.nKvHeads() : 1;
+    }
+
     static int blockPositions(AttentionConfig cfg, int tq) {
+        if (headsPerTask(cfg, tq) > 1) return tq;
         return Math.max(1, Math.min(tq, BLOCK_ROWS / cfg.groupSize()));
     }
 
@@ -159,14 +170,14 @@ public final class FlashAttention {
     }
 
     /**
-     * Key splits per (KV head, query block) task: 1 unless there are fewer such tasks than threads
-     * (decode on few KV heads), then enough to give each thread about two tasks, each of at least
-     * {@link #MIN_SPLIT_KEYS} keys.
+     * Key splits per (head range, query block) task: 1 unless there are fewer such tasks than
+     * threads (always so for decode, whose one task covers all heads), then enough to give each
+     * thread about two tasks, each of at least {@link #MIN_SPLIT_KEYS} keys.
      */
     static int keySplits(WorkerPool pool, AttentionConfig cfg, int tq, int pos0) {
         if (pool == null) return 1;
-        int bq = blockPositions(cfg, tq);
-        int base = cfg.nKvHeads() * ((tq + bq - 1) / bq);
+        int hpt = headsPerTask(cfg, tq), bq = blockPositions(cfg, tq);
+        int base = cfg.nKvHeads() / hpt * ((tq + bq - 1) / bq);
         if (base >= pool.threads()) return 1;
         long tk = (long) pos0 + tq, keysPerRow = cfg.window() > 0 ? Math.min(cfg.window(), tk) : tk;
         long span = Math.min(tk, bq + keysPerRow); // keys one query block spans, at most
