@@ -5,6 +5,12 @@ import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
 import dev.fastdraft.cli.Option;
 import dev.fastdraft.cli.UserError;
+import dev.fastdraft.engine.device.ComputeDevice;
+import dev.fastdraft.engine.device.CpuKernels;
+import dev.fastdraft.engine.device.DeviceException;
+import dev.fastdraft.engine.device.DeviceMatmulBench;
+import dev.fastdraft.engine.device.DeviceSelection;
+import dev.fastdraft.engine.device.Devices;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.gemm.Sgemm;
 import dev.fastdraft.models.io.Json;
@@ -43,7 +49,8 @@ public final class MatmulBenchmark implements Command {
     public List<Option> options() {
         return BenchCommand.withCommon(
                 Option.value("--size", "N", "matrix size: C[N x N] = A[N x N] . B[N x N] (default 1024)"),
-                Option.value("--reps", "R", "timed runs per implementation (default: about 3 s worth, 6 to 60)"));
+                Option.value("--reps", "R", "timed runs per implementation (default: about 3 s worth, 6 to 60)"),
+                Option.value("--device", "D", "also time the SGEMM on a device: cpu | auto | opencl:N | levelzero:N (default cpu)"));
     }
 
     @Override
@@ -109,13 +116,38 @@ public final class MatmulBenchmark implements Command {
             } else {
                 out.put("peer", null);
             }
+            String device = args.string("--device", "cpu");
+            if (!device.equals("cpu")) out.put("device", deviceRun(device, pool, n, perRound, console));
             if (json) {
                 console.out().println(Json.write(out));
             } else {
                 printTable(console, out, n, threads);
+                if (out.get("device") instanceof Map<?, ?> d) {
+                    console.out().printf(java.util.Locale.ROOT, "%s (%s): %s GFLOPS, %sx the CPU kernels in the same run, max rel diff %.1e%n",
+                            d.get("id"), d.get("name"), d.get("gflops"), d.get("speedup_vs_cpu"), ((Number) d.get("max_rel_diff")).doubleValue());
+                }
             }
         }
         return 0;
+    }
+
+    /** The same SGEMM on a device, against our CPU kernels in the same run (the device layer times both). */
+    private static Map<String, Object> deviceRun(String selection, WorkerPool pool, int n, int perRound, Console console) {
+        CpuKernels cpu = new CpuKernels(pool);
+        try (ComputeDevice dev = new Devices(pool.threads()).open(DeviceSelection.parse(selection), cpu, console.err()::println)) {
+            DeviceMatmulBench.Result r = DeviceMatmulBench.sgemm(dev, "fastdraft-cpu", cpu, n, ROUNDS, perRound);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", dev.device().id());
+            m.put("name", dev.device().name());
+            m.put("gflops", round(r.deviceGflops(), 1));
+            m.put("cpu_gflops", round(r.peerGflops(), 1));
+            m.put("speedup_vs_cpu", round(r.speedup(), 3));
+            m.put("max_rel_diff", r.maxRelativeDifference());
+            m.put("bytes_copied_per_call", r.bytesCopiedPerCall());
+            return m;
+        } catch (DeviceException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     private static double warmUp(Runnable call) {
