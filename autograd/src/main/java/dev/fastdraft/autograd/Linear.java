@@ -2,6 +2,7 @@ package dev.fastdraft.autograd;
 
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.engine.Tensor;
+import dev.fastdraft.engine.device.MatmulOps;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.gemm.Sgemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
@@ -23,6 +24,14 @@ public final class Linear {
     private Linear() {}
 
     public static Var apply(Var x, Var weight, Var bias) {
+        return apply(x, weight, bias, null);
+    }
+
+    /**
+     * As {@link #apply(Var, Var, Var)}, with the forward product on {@code device} (an OpenCL or Level Zero
+     * device, or the CPU kernels when null). The backward pass always runs on the CPU kernels.
+     */
+    public static Var apply(Var x, Var weight, Var bias, MatmulOps device) {
         Tensor xt = x.value().contiguousF32();
         Tensor w = weight.value();
         if (xt.rank() != 2 || w.rank() != 2 || xt.dim(1) != w.dim(1)) {
@@ -34,7 +43,8 @@ public final class Linear {
             throw new IllegalArgumentException("linear: bias " + bias.value() + " does not match " + out + " outputs");
         }
         Tensor y = Tensor.zeros(rows, out);
-        forward(xt, w, y);
+        if (device == null) forward(xt, w, y);
+        else forward(xt, w, y, device);
         if (bias != null) addBias(y, bias.value().contiguousF32());
         return Tape.output(y, g -> backward(g.contiguousF32(), x, xt, weight, bias), x, weight, bias);
     }
@@ -53,6 +63,20 @@ public final class Linear {
             int r = Math.min(SKINNY_ROWS, rows - r0);
             SkinnyGemm.matmulTransposed(pool, r, out, in, x.segment(), x.offset() + (long) r0 * in, in,
                     wt, w.segment(), wByte, y.segment(), y.offset() + (long) r0 * out, out, false);
+        }
+    }
+
+    private static void forward(Tensor x, Tensor w, Tensor y, MatmulOps device) {
+        int rows = x.dim(0), in = x.dim(1), out = w.dim(0);
+        if (w.dtype() == DType.F32 && rows > SKINNY_ROWS) {
+            device.sgemm(false, true, rows, out, in, x.segment(), x.offset(), in, w.segment(), w.offset(), in, y.segment(), y.offset(), out, false);
+            return;
+        }
+        long wByte = w.offset() * w.dtype().byteSize();
+        for (int r0 = 0; r0 < rows; r0 += SKINNY_ROWS) {
+            int r = Math.min(SKINNY_ROWS, rows - r0);
+            device.matmulTransposed(r, out, in, x.segment(), x.offset() + (long) r0 * in, in, w.dtype(), w.segment(), wByte,
+                    y.segment(), y.offset() + (long) r0 * out, out, false);
         }
     }
 

@@ -1,5 +1,13 @@
 package dev.fastdraft.cli;
 
+import dev.fastdraft.engine.device.ComputeDevice;
+import dev.fastdraft.engine.device.CpuDevice;
+import dev.fastdraft.engine.device.CpuKernels;
+import dev.fastdraft.engine.device.DeviceException;
+import dev.fastdraft.engine.device.DeviceSelection;
+import dev.fastdraft.engine.device.Devices;
+import dev.fastdraft.kernels.WorkerPool;
+
 /** Small helpers shared by commands. */
 final class CliSupport {
     private CliSupport() {}
@@ -46,5 +54,23 @@ final class CliSupport {
         for (int e : model.config().eosTokenIds()) s.add(e);
         if (tok != null) for (int e : tok.eosIds()) s.add(e);
         return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static final Option DEVICE = Option.value("--device", "D", "where matmuls run: cpu | auto | opencl:N | levelzero:N (default cpu; see 'devices')");
+
+    /**
+     * The device chosen by --device, or null for the CPU kernels. {@code auto} keeps the CPU unless a device
+     * is measured faster (with a one-line notice); a named device that cannot be opened is a user error.
+     */
+    static ComputeDevice device(Args a, Console console) {
+        String d = a.string("--device", "cpu");
+        if (d.equals("cpu")) return null;
+        WorkerPool pool = WorkerPool.common();
+        try {
+            ComputeDevice opened = new Devices(pool.threads()).open(DeviceSelection.parse(d), new CpuKernels(pool), console.err()::println);
+            return opened instanceof CpuDevice ? null : opened;
+        } catch (DeviceException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 }

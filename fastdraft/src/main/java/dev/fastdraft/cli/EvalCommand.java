@@ -38,6 +38,7 @@ public final class EvalCommand implements Command {
                 Option.value("--seed", "S", "sampling seed (default 0)"),
                 Option.flag("--ignore-eos", "always generate --max-new-tokens"),
                 Option.flag("--json", "print the report as JSON"),
+                CliSupport.DEVICE,
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
@@ -48,7 +49,8 @@ public final class EvalCommand implements Command {
         for (int k : ks) if (k < 1) throw new UserError("--draft-tokens must be >= 1, got " + k);
         SamplingConfig sampling = new SamplingConfig(a.number("--temperature", 0), 0, a.number("--top-p", 1.0), 0, a.longValue("--seed", 0));
         List<String> texts = PromptFile.read(a.path("--prompts"), a.string("--prompt-field", "prompt"), a.flag("--skip-bad-lines"));
-        try (LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {
+        try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {
+            target.model().useDevice(device);
             DraftCompatibility.check(a.path("--target"), target.model().vocabSize(), a.path("--draft"), draft.model().vocabSize());
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--target"), true);
             List<int[]> prompts = new ArrayList<>();

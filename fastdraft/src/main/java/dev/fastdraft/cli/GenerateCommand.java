@@ -40,6 +40,7 @@ public final class GenerateCommand implements Command {
                 Option.flag("--ignore-eos", "keep generating past end-of-sequence tokens"),
                 Option.values("--stop", "TEXT", "stop when the generated text contains TEXT (repeatable)"),
                 Option.flag("--json", "print one JSON object with ids, text and speeds instead of streaming"),
+                CliSupport.DEVICE,
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
@@ -49,7 +50,8 @@ public final class GenerateCommand implements Command {
         SamplingConfig sampling = CliSupport.sampling(a);
         int maxNew = a.integer("--max-new-tokens", 128);
         boolean json = a.flag("--json");
-        try (LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
+        try (var device = CliSupport.device(a, console); LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
+            loaded.model().useDevice(device);
             LlamaModel model = loaded.model();
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--model"), a.has("--prompt"));
             int[] prompt = CliSupport.prompt(a, tok, model.vocabSize());

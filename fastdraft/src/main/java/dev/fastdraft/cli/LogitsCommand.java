@@ -24,6 +24,7 @@ public final class LogitsCommand implements Command {
                 Option.value("--model", "DIR", "Hugging Face model directory"),
                 Option.value("--ids", "1,2,3", "token ids, used as given (no BOS added)"),
                 Option.value("--out", "FILE.npy", "output file"),
+                CliSupport.DEVICE,
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
@@ -32,7 +33,8 @@ public final class LogitsCommand implements Command {
         CliSupport.threads(a);
         int[] ids = a.intList("--ids");
         Path out = a.path("--out");
-        try (LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
+        try (var device = CliSupport.device(a, console); LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
+            loaded.model().useDevice(device);
             LlamaModel model = loaded.model();
             CliSupport.checkIds(ids, model.vocabSize(), "--ids");
             float[] logits = model.forward(ids, model.newCache(ids.length), ids.length);

@@ -43,6 +43,7 @@ public final class SpeculateCommand implements Command {
                 Option.value("--seed", "S", "sampling seed (default 0)"),
                 Option.flag("--ignore-eos", "keep generating past end-of-sequence tokens"),
                 Option.flag("--json", "print one JSON object with ids, text and the speculation counters"),
+                CliSupport.DEVICE,
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
@@ -56,7 +57,8 @@ public final class SpeculateCommand implements Command {
                 : SpeculativeDecoder.DraftLength.fixed(k);
         int maxNew = a.integer("--max-new-tokens", 128);
         boolean json = a.flag("--json");
-        try (LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {
+        try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {
+            target.model().useDevice(device);
             DraftCompatibility.check(a.path("--target"), target.model().vocabSize(), a.path("--draft"), draft.model().vocabSize());
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--target"), a.has("--prompt"));
             int[] prompt = CliSupport.prompt(a, tok, target.model().vocabSize());

@@ -112,6 +112,21 @@ class CliEndToEndTest {
     }
 
     @Test
+    void logitsOnAnOpenClDeviceMatchTheCpu() throws Exception {
+        Path cpu = dir.resolve("cpu.npy"), dev = dir.resolve("dev.npy");
+        assertEquals(0, cli("logits", "--model", model.toString(), "--ids", "3,1,4,1,5", "--out", cpu.toString()).rc());
+        Run r = cli("logits", "--model", model.toString(), "--ids", "3,1,4,1,5", "--out", dev.toString(), "--device", "opencl:0");
+        org.junit.jupiter.api.Assumptions.assumeTrue(r.rc() == 0, () -> "skipped: no OpenCL device here (" + r.err().trim() + ")");
+        float[] a = Npy.read(cpu).toFloatArray(), b = Npy.read(dev).toFloatArray();
+        float max = 0;
+        for (float v : a) max = Math.max(max, Math.abs(v));
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-4f * max, "logit " + i);
+        Run bad = cli("logits", "--model", model.toString(), "--ids", "1", "--out", dev.toString(), "--device", "opencl:99");
+        assertEquals(2, bad.rc());
+        assertTrue(bad.err().contains("opencl:99"), bad.err());
+    }
+
+    @Test
     void userMistakesGetOneLineErrors() {
         Run r = cli("logits", "--model", model.toString(), "--ids", "1,99", "--out", dir.resolve("x.npy").toString());
         assertEquals(2, r.rc());

@@ -11,6 +11,7 @@ import dev.fastdraft.autograd.Rotary;
 import dev.fastdraft.autograd.Var;
 import dev.fastdraft.autograd.Views;
 import dev.fastdraft.engine.Tensor;
+import dev.fastdraft.engine.device.MatmulOps;
 import dev.fastdraft.kernels.attention.AttentionConfig;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.generate.CausalLM;
@@ -34,6 +35,7 @@ public final class LlamaModel implements CausalLM {
     private final Var finalNorm;
     private final LayerWeights[] layers;
     private final RotaryTables rope;
+    private volatile MatmulOps device;
 
     LlamaModel(ModelConfig config, Map<String, Var> weights) {
         this.config = config;
@@ -152,14 +154,14 @@ public final class LlamaModel implements CausalLM {
         Var x = Norms.rms(h, w.inputNorm(), eps);
         Var q, k, v;
         if (w.qkv() != null) {
-            Var qkv = Linear.apply(x, w.qkv(), null);
+            Var qkv = linear(x, w.qkv(), null);
             q = Views.narrow(qkv, 1, 0, nh * hd);
             k = Views.narrow(qkv, 1, nh * hd, nkv * hd);
             v = Views.narrow(qkv, 1, (nh + nkv) * hd, nkv * hd);
         } else {
-            q = Linear.apply(x, w.q(), w.qBias());
-            k = Linear.apply(x, w.k(), w.kBias());
-            v = Linear.apply(x, w.v(), w.vBias());
+            q = linear(x, w.q(), w.qBias());
+            k = linear(x, w.k(), w.kBias());
+            v = linear(x, w.v(), w.vBias());
         }
         q = Rotary.apply(q, nh, hd, rot, positions);
         k = Rotary.apply(k, nkv, hd, rot, positions);
@@ -181,25 +183,37 @@ public final class LlamaModel implements CausalLM {
             }
             att = Views.concat(0, parts);
         }
-        h = Elementwise.add(h, Linear.apply(att, w.o(), w.oBias()));
+        h = Elementwise.add(h, linear(att, w.o(), w.oBias()));
 
         x = Norms.rms(h, w.postNorm(), eps);
         int inter = config.intermediateSize();
         Var gate, up;
         if (w.gateUp() != null) {
-            Var gu = Linear.apply(x, w.gateUp(), null);
+            Var gu = linear(x, w.gateUp(), null);
             gate = Views.narrow(gu, 1, 0, inter);
             up = Views.narrow(gu, 1, inter, inter);
         } else {
-            gate = Linear.apply(x, w.gate(), w.gateBias());
-            up = Linear.apply(x, w.up(), w.upBias());
+            gate = linear(x, w.gate(), w.gateBias());
+            up = linear(x, w.up(), w.upBias());
         }
-        return Elementwise.add(h, Linear.apply(Activations.swiglu(gate, up), w.down(), w.downBias()));
+        return Elementwise.add(h, linear(Activations.swiglu(gate, up), w.down(), w.downBias()));
+    }
+
+    private Var linear(Var x, Var weight, Var bias) {
+        return Linear.apply(x, weight, bias, device);
+    }
+
+    /**
+     * Runs the forward matmuls on {@code ops} (a device from {@code --device}); null returns to the CPU
+     * kernels. Training's backward pass stays on the CPU either way.
+     */
+    public void useDevice(MatmulOps ops) {
+        this.device = ops;
     }
 
     /** Logits [rows, vocab] of hidden states. */
     public Var logits(Var hidden) {
-        return Linear.apply(hidden, lmHead, null);
+        return linear(hidden, lmHead, null);
     }
 
     /** Mean next-token cross-entropy of a batch (training). */
