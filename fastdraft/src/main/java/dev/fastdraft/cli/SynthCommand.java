@@ -40,6 +40,7 @@ public final class SynthCommand implements Command {
                 Option.value("--seed", "S", "base seed; each (prompt, sample) derives its own (default 1234)"),
                 Option.value("--store-topk", "K", "also store the target's top-K token probabilities per completion token (for distill --loss kl|tv)"),
                 Option.value("--limit", "N", "write at most N new records in this run (the rest in a later run)"),
+                CliSupport.DEVICE,
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
@@ -61,7 +62,8 @@ public final class SynthCommand implements Command {
             throw new UserError(targetDir + " has no tokenizer.json; synth encodes text prompts and decodes completions with the target's tokenizer");
         }
         Tokenizer tok = Tokenizer.load(targetDir);
-        try (LlamaLoader.Loaded target = LlamaLoader.open(targetDir)) {
+        try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(targetDir)) {
+            target.model().useDevice(device);
             console.err().printf(Locale.ROOT, "synth: %d prompts x %d samples (temperatures %s), batch %d, up to %d new tokens each%n",
                     prompts.size(), plan.samplesPerPrompt(), java.util.Arrays.toString(plan.temperatures()), settings.batch(), settings.maxNewTokens());
             Synth.Summary r = Synth.run(target.model(), tok, CliSupport.eosIds(target.model(), tok), prompts, settings, out, console.err());
