@@ -14,4 +14,13 @@ public interface Command {
 
     /** Runs the command; returns the process exit code. Throw {@link UserError} for bad input. */
     int run(Args args, Console console) throws Exception;
+
+    /** Entry from the command line: {@code --help}, or parse the options and {@link #run}. */
+    default int main(String[] argv, Console console) throws Exception {
+        if (List.of(argv).contains("--help") || List.of(argv).contains("-h")) {
+            console.out().print(Help.command(this));
+            return 0;
+        }
+        return run(Args.parse(name(), options(), argv), console);
+    }
 }

@@ -39,24 +39,8 @@ public final class Main {
             console.err().println("error: unknown command '" + name + "'; run --help for the list of commands");
             return 2;
         }
-        if (cmd instanceof dev.fastdraft.cli.bench.BenchCommand bench) {
-            try {
-                return bench.dispatch(rest.toArray(String[]::new), console);
-            } catch (UserError | IllegalArgumentException e) {
-                return fail(console, e.getMessage(), e);
-            } catch (Exception e) {
-                console.err().println("error: internal failure in 'bench': " + e);
-                e.printStackTrace(console.err());
-                return 3;
-            }
-        }
-        if (rest.contains("--help") || rest.contains("-h")) {
-            console.out().print(Help.command(cmd));
-            return 0;
-        }
         try {
-            Args args = Args.parse(cmd.name(), cmd.options(), rest.toArray(String[]::new));
-            return cmd.run(args, console);
+            return cmd.main(rest.toArray(String[]::new), console);
         } catch (UserError | IllegalArgumentException e) {
             return fail(console, e.getMessage(), e);
         } catch (NoSuchFileException e) {

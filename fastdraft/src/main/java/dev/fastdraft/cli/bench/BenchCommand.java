@@ -31,7 +31,8 @@ public final class BenchCommand implements Command {
     }
 
     /** The sub-benchmark is the first argument; its own options follow. */
-    public int dispatch(String[] argv, Console console) throws Exception {
+    @Override
+    public int main(String[] argv, Console console) throws Exception {
         List<Command> all = Benchmarks.all();
         if (argv.length == 0 || argv[0].startsWith("-")) {
             StringBuilder sb = new StringBuilder("usage: java -jar fastdraft-engine.jar bench WHAT [OPTIONS]\n\nbenchmarks:\n");
@@ -43,21 +44,12 @@ public final class BenchCommand implements Command {
         Command b = all.stream().filter(c -> c.name().equals(argv[0])).findFirst()
                 .orElseThrow(() -> new UserError("unknown benchmark '" + argv[0] + "'; run 'bench --help' for the list"));
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
-        if (Arrays.asList(rest).contains("--help")) {
-            StringBuilder sb = new StringBuilder("usage: java -jar fastdraft-engine.jar bench " + b.name() + " [OPTIONS]\n\n" + b.summary() + "\n\noptions:\n");
-            for (Option o : b.options()) {
-                String left = o.name() + (o.takesValue() ? " " + o.valueName() : "");
-                sb.append(String.format("  %-28s %s%n", left, o.help()));
-            }
-            console.out().print(sb);
-            return 0;
-        }
-        return b.run(Args.parse("bench " + b.name(), b.options(), rest), console);
+        return b.main(rest, console);
     }
 
     @Override
     public int run(Args args, Console console) {
-        throw new IllegalStateException("bench is dispatched through dispatch(String[], Console)");
+        throw new IllegalStateException("bench takes a sub-benchmark first; it is entered through main(String[], Console)");
     }
 
     /** Options common to benchmarks. */
