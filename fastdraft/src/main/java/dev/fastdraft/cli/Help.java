@@ -3,7 +3,7 @@ package dev.fastdraft.cli;
 import java.util.List;
 
 /** The text of {@code --help} and {@code COMMAND --help}. */
-final class Help {
+public final class Help {
     private Help() {}
 
     static String version() {
@@ -23,8 +23,13 @@ final class Help {
     }
 
     static String command(Command c) {
+        return command(c.name(), c);
+    }
+
+    /** Help of {@code c} invoked as {@code invocation} (e.g. "bench gemv"). */
+    public static String command(String invocation, Command c) {
         StringBuilder sb = new StringBuilder();
-        sb.append("usage: java -jar fastdraft-engine.jar ").append(c.name()).append(" [OPTIONS]\n\n");
+        sb.append("usage: java -jar fastdraft-engine.jar ").append(invocation).append(" [OPTIONS]\n\n");
         sb.append(c.summary()).append("\n\noptions:\n");
         for (Option o : c.options()) {
             String left = o.name() + (o.takesValue() ? " " + o.valueName() + (o.repeatable() ? "..." : "") : "");

@@ -3,6 +3,7 @@ package dev.fastdraft.cli.bench;
 import dev.fastdraft.cli.Args;
 import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
+import dev.fastdraft.cli.Help;
 import dev.fastdraft.cli.Option;
 import dev.fastdraft.cli.UserError;
 import java.util.ArrayList;
@@ -44,7 +45,11 @@ public final class BenchCommand implements Command {
         Command b = all.stream().filter(c -> c.name().equals(argv[0])).findFirst()
                 .orElseThrow(() -> new UserError("unknown benchmark '" + argv[0] + "'; run 'bench --help' for the list"));
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
-        return b.main(rest, console);
+        if (Arrays.asList(rest).contains("--help")) {
+            console.out().print(Help.command("bench " + b.name(), b));
+            return 0;
+        }
+        return b.run(Args.parse("bench " + b.name(), b.options(), rest), console);
     }
 
     @Override
