@@ -1,5 +1,6 @@
 package dev.fastdraft.engine;
 
+import dev.fastdraft.kernels.convert.HalfFloats;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -197,7 +198,7 @@ public final class Tensor {
     private void write(long element, float v) {
         switch (dtype) {
             case F32 -> data.setAtIndex(F32, element, v);
-            case BF16 -> data.setAtIndex(I16, element, Halves.toBf16(v));
+            case BF16 -> data.setAtIndex(I16, element, HalfFloats.floatToBf16(v));
             case F16 -> data.setAtIndex(I16, element, Float.floatToFloat16(v));
         }
     }

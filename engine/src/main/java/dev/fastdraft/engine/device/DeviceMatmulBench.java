@@ -59,7 +59,7 @@ public final class DeviceMatmulBench {
                 float v = (float) (rnd.nextDouble() * 2 - 1);
                 switch (wt) {
                     case F32 -> w.setAtIndex(ValueLayout.JAVA_FLOAT, i, v);
-                    case BF16 -> w.setAtIndex(ValueLayout.JAVA_SHORT, i, dev.fastdraft.engine.Halves.toBf16(v));
+                    case BF16 -> w.setAtIndex(ValueLayout.JAVA_SHORT, i, dev.fastdraft.kernels.convert.HalfFloats.floatToBf16(v));
                     case F16 -> w.setAtIndex(ValueLayout.JAVA_SHORT, i, Float.floatToFloat16(v));
                 }
             }

@@ -1,7 +1,7 @@
 package dev.fastdraft.engine.device;
 
 import dev.fastdraft.engine.DType;
-import dev.fastdraft.engine.Halves;
+import dev.fastdraft.kernels.convert.HalfFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -75,7 +75,7 @@ class ScalarMatmul implements MatmulOps {
     static double weight(DType wt, MemorySegment w, long byteOff, long index) {
         return switch (wt) {
             case F32 -> w.get(F, byteOff + index * 4);
-            case BF16 -> Halves.fromBf16(w.get(ValueLayout.JAVA_SHORT_UNALIGNED, byteOff + index * 2));
+            case BF16 -> HalfFloats.bf16ToFloat(w.get(ValueLayout.JAVA_SHORT_UNALIGNED, byteOff + index * 2));
             case F16 -> Float.float16ToFloat(w.get(ValueLayout.JAVA_SHORT_UNALIGNED, byteOff + index * 2));
         };
     }
@@ -83,7 +83,7 @@ class ScalarMatmul implements MatmulOps {
     static void storeWeight(DType wt, MemorySegment w, long byteOff, long index, float v) {
         switch (wt) {
             case F32 -> w.set(F, byteOff + index * 4, v);
-            case BF16 -> w.set(ValueLayout.JAVA_SHORT_UNALIGNED, byteOff + index * 2, Halves.toBf16(v));
+            case BF16 -> w.set(ValueLayout.JAVA_SHORT_UNALIGNED, byteOff + index * 2, HalfFloats.floatToBf16(v));
             case F16 -> w.set(ValueLayout.JAVA_SHORT_UNALIGNED, byteOff + index * 2, Float.floatToFloat16(v));
         }
     }

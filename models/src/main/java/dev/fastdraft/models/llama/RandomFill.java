@@ -1,7 +1,7 @@
 package dev.fastdraft.models.llama;
 
 import dev.fastdraft.engine.DType;
-import dev.fastdraft.engine.Halves;
+import dev.fastdraft.kernels.convert.HalfFloats;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +27,7 @@ final class RandomFill {
                 long e = base + i;
                 switch (d) {
                     case F32 -> s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, e, v);
-                    case BF16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, e, Halves.toBf16(v));
+                    case BF16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, e, HalfFloats.floatToBf16(v));
                     case F16 -> s.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, e, Float.floatToFloat16(v));
                 }
             }
