@@ -41,7 +41,7 @@ public final class Main {
         }
         try {
             return cmd.main(rest.toArray(String[]::new), console);
-        } catch (UserError | IllegalArgumentException e) {
+        } catch (UserError | IllegalArgumentException | dev.fastdraft.pipeline.train.TrainingDiverged e) {
             return fail(console, e.getMessage(), e);
         } catch (NoSuchFileException e) {
             return fail(console, "no such file: " + e.getFile(), e);

@@ -127,6 +127,19 @@ class CliEndToEndTest {
     }
 
     @Test
+    void aDivergingRunStopsWithOneLineNamingTheStep() throws Exception {
+        Path data = dir.resolve("nan.bin");
+        ByteBuffer bb = ByteBuffer.allocate(4 * 200).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 200; i++) bb.putInt(i % 50);
+        Files.write(data, bb.array());
+        Run r = cli("train", "--init", model.toString(), "--data", data.toString(), "--seq-len", "8", "--batch", "2", "--steps", "5",
+                "--lr", "1e30", "--grad-clip", "0", "--out", dir.resolve("nan-out").toString());
+        assertEquals(2, r.rc(), r.err());
+        assertTrue(r.err().contains("training diverged") && r.err().contains("at step"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
     void userMistakesGetOneLineErrors() {
         Run r = cli("logits", "--model", model.toString(), "--ids", "1,99", "--out", dir.resolve("x.npy").toString());
         assertEquals(2, r.rc());

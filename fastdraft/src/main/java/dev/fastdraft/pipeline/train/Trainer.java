@@ -105,7 +105,7 @@ public final class Trainer {
                 stepLoss += trainStep.accumulate(batches.batch(step * config.accumulation() + micro)) / config.accumulation();
             }
             if (!Double.isFinite(stepLoss)) {
-                throw new IllegalStateException("training diverged: loss is " + stepLoss + " at step " + (step + 1)
+                throw new TrainingDiverged("training diverged: loss is " + stepLoss + " at step " + (step + 1)
                         + "; the last good checkpoint (if any) is kept in " + out + "; lower --lr or check the data");
             }
             trainStep.apply(step);
