@@ -18,7 +18,7 @@ final class SgemmPacked {
      */
     record Blocking(int mcMax, int nc, int mcInner) {}
 
-    static final Blocking DEFAULT = new Blocking(4096, 4096, 64);
+    static final Blocking DEFAULT = new Blocking(4096, 1024, 32);
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -36,8 +36,10 @@ final class SgemmPacked {
             int mc = Math.min(blk.mcMax(), m - ic);
             int panelsM = ceilDiv(mc, ROWS);
             int rg = Math.min(rowGroups, panelsM);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            // equal blocks of at most KC: k = 600 runs as 300 + 300, not 512 + 88
+            int depth = ceilDiv(k, ceilDiv(k, KC));
+            for (int pc = 0; pc < k; pc += depth) {
+                int kc = Math.min(depth, k - pc);
                 boolean add = accumulate || pc > 0;
                 float[] ap = caller.packedA(SgemmPacking.packedASize(mc));
                 int fic = ic, fpc = pc;

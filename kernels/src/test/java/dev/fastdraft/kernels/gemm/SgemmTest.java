@@ -93,11 +93,13 @@ class SgemmTest {
         }
     }
 
-    /** Crosses every blocking boundary of the packed path: several kc blocks, nc blocks and row blocks. */
+    /** Crosses every blocking boundary of the packed path: several k blocks, column blocks and row blocks. */
     @Test
     void largeBlockedProblems() {
         check(two, new Case(300, 700, 600, false, false, true, 1, 2, 3, 4), 1);
         check(two, new Case(257, 530, 520, true, true, false, 0, 0, 0, 0), 2);
+        check(one, new Case(20, 1100, 30, false, true, true, 0, 1, 0, 0), 9);
+        check(two, new Case(21, 2200, 20, true, false, false, 0, 0, 0, 0), 10);
         check(one, new Case(4100, 20, 3, false, true, false, 0, 0, 0, 0), 3);
         check(two, new Case(4100, 33, 5, true, false, true, 2, 0, 1, 5), 4);
         // the small path's k chunks
