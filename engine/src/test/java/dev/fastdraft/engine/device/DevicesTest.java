@@ -77,7 +77,7 @@ class DevicesTest {
     @Test
     void autoKeepsTheCpuWhenTheDeviceIsSlowerOrWrong() {
         List<String> notices = new ArrayList<>();
-        Devices slow = new Devices(List.of(new FakeBackend(() -> new FakeDevice(new ScalarMatmul(), 40, -1))), 1);
+        Devices slow = new Devices(List.of(new FakeBackend(() -> new FakeDevice(new ScalarMatmul(), 400, -1))), 1);
         try (ComputeDevice d = slow.open(DeviceSelection.AUTO, new ScalarMatmul(), notices::add)) {
             assertInstanceOf(CpuDevice.class, d);
         }
@@ -92,7 +92,7 @@ class DevicesTest {
             }
         };
         Devices wrong = new Devices(List.of(new FakeBackend(() -> new FakeDevice(zeros, 0, -1))), 1);
-        try (ComputeDevice d = wrong.open(DeviceSelection.AUTO, new FakeDevice(new ScalarMatmul(), 40, -1), notices::add)) {
+        try (ComputeDevice d = wrong.open(DeviceSelection.AUTO, new FakeDevice(new ScalarMatmul(), 400, -1), notices::add)) {
             assertInstanceOf(CpuDevice.class, d);
         }
         assertTrue(notices.get(0).contains("wrong"), notices.get(0));
@@ -103,7 +103,7 @@ class DevicesTest {
         List<String> notices = new ArrayList<>();
         // the probe makes 4 calls; the 5th (the first real one) fails
         Devices devices = new Devices(List.of(new FakeBackend(() -> new FakeDevice(new ScalarMatmul(), 0, 5))), 1);
-        try (ComputeDevice d = devices.open(DeviceSelection.AUTO, new FakeDevice(new ScalarMatmul(), 40, -1), notices::add);
+        try (ComputeDevice d = devices.open(DeviceSelection.AUTO, new FakeDevice(new ScalarMatmul(), 400, -1), notices::add);
              Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1, 2, 3, 4), b = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 5, 6, 7, 8);
             MemorySegment c = arena.allocate(16);
