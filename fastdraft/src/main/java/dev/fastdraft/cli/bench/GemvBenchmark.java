@@ -135,6 +135,7 @@ public final class GemvBenchmark implements Command {
             out.put("probe_read_gbs", readGbs);
             out.put("probe_triad_gbs", triadGbs);
             out.put("ratio_vs_read", ratioMedian);
+            out.put("ratio_vs_read_quartiles", List.of(quantile(ratio, 0.25), quantile(ratio, 0.75)));
             out.put("one_row_gbs", oneGbs);
             out.put("one_row_ms", tOne / 1e6);
             out.put("rows_cost_vs_one_row", rowsCostMedian);
@@ -147,7 +148,8 @@ public final class GemvBenchmark implements Command {
                 console.out().printf("  skinny gemm      %7.1f GB/s of weights   (%.3f ms per call, %.1f GFLOP/s)%n", gbs, tRows / 1e6, 2.0 * rows * n * k / tRows);
                 console.out().printf("  probe read       %7.1f GB/s%n", readGbs);
                 console.out().printf("  probe triad      %7.1f GB/s%n", triadGbs);
-                console.out().printf("  ratio to read    %7.2f   (median of the rounds' ratios)%n", ratioMedian);
+                console.out().printf("  ratio to read    %7.2f   (median of the rounds' ratios; quartiles %.2f..%.2f)%n",
+                        ratioMedian, quantile(ratio, 0.25), quantile(ratio, 0.75));
                 if (rows > 1) {
                     console.out().printf("  %d rows cost     %7.2f x one row   (one row: %.1f GB/s, %.3f ms)%n", rows, rowsCostMedian, oneGbs, tOne / 1e6);
                 }
@@ -217,8 +219,15 @@ public final class GemvBenchmark implements Command {
     }
 
     private static double median(double[] values) {
+        return quantile(values, 0.5);
+    }
+
+    /** Linear interpolation between the sorted values. */
+    private static double quantile(double[] values, double q) {
         double[] s = values.clone();
         Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        double at = q * (s.length - 1);
+        int lo = (int) Math.floor(at), hi = (int) Math.ceil(at);
+        return s[lo] + (s[hi] - s[lo]) * (at - lo);
     }
 }
