@@ -9,6 +9,7 @@ final class Commands {
     static List<Command> all() {
         return List.of(
                 new InitDraftCommand(),
+                new TrainTokenizerCommand(),
                 new PrepareCommand(),
                 new TrainCommand(),
                 new PretrainCommand(),

@@ -101,7 +101,7 @@ final class SgemmPacked {
         int bi = jr * COLS * kc;
         if (h == ROWS && w == COLS) {
             long pos = (cOff + (long) row * ldc + col) * Float.BYTES;
-            SgemmMicroKernel.fullTile(kc, ap, ai, bp, bi, c, pos, ldcBytes, add);
+            SgemmMicroKernel.fullTile(kc, ap, ai, bp, bi, buf, c, pos, ldcBytes, add);
             return;
         }
         SgemmMicroKernel.toBuffer(kc, ap, ai, bp, bi, buf);

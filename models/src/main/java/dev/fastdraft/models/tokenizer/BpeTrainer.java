@@ -1,0 +1,266 @@
+package dev.fastdraft.models.tokenizer;
+
+import dev.fastdraft.models.io.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Trains a byte-level BPE tokenizer in Llama 3's layout (its split regex, the GPT-2 byte alphabet, a BOS
+ * template) and writes it as Hugging Face tokenizer.json + tokenizer_config.json, so that every tool that reads
+ * Llama 3's tokenizer reads ours.
+ *
+ * <p>The classic algorithm: count the pre-tokenized words of the text, then repeatedly merge the most frequent
+ * adjacent pair of symbols (ties: the pair with the smaller ids), updating the counts only in the words that
+ * hold the pair. Ids: the 256 bytes in byte order, then the merges in order, then the special tokens.
+ */
+public final class BpeTrainer {
+    public static final String BOS = "<|begin_of_text|>";
+    public static final String EOS = "<|end_of_text|>";
+    private static final List<String> SPECIALS = List.of(BOS, EOS);
+
+    private static final PreTokenizer SPLIT = new PreTokenizer.Split(GptSplitPattern.LLAMA3, SplitBehavior.ISOLATED, false);
+
+    private final int vocabSize;
+    private final Map<String, long[]> wordCounts = new HashMap<>();
+    private long chars;
+
+    /** {@code vocabSize} counts everything: 256 bytes, the merges and the two special tokens. */
+    public BpeTrainer(int vocabSize) {
+        if (vocabSize < 256 + SPECIALS.size()) {
+            throw new IllegalArgumentException("a byte-level vocabulary needs at least " + (256 + SPECIALS.size()) + " entries, got " + vocabSize);
+        }
+        this.vocabSize = vocabSize;
+    }
+
+    /** Counts the words of one document (or any piece of one that ends at a word boundary). */
+    public void add(String text) {
+        chars += text.length();
+        SPLIT.split(text, true, (piece, atStart) ->
+                wordCounts.computeIfAbsent(ByteLevelAlphabet.encode(piece), k -> new long[1])[0]++);
+    }
+
+    /** Characters of text seen so far. */
+    public long chars() {
+        return chars;
+    }
+
+    /** The trained tokenizer: tokenizer.json and tokenizer_config.json, in that order. */
+    public record Files(String tokenizerJson, String tokenizerConfigJson) {
+        public Tokenizer load() {
+            return Tokenizer.fromJson(tokenizerJson, tokenizerConfigJson);
+        }
+    }
+
+    public Files train() {
+        List<String> merges = merges(vocabSize - 256 - SPECIALS.size());
+        return new Files(Json.write(tokenizerJson(merges)), Json.write(tokenizerConfig()));
+    }
+
+    /** Merges until the vocabulary holds {@code wanted} symbols beyond the bytes (or nothing is left to merge). */
+    private List<String> merges(int wanted) {
+        int n = wordCounts.size();
+        int[][] words = new int[n][];
+        long[] counts = new long[n];
+        int w = 0;
+        // Sorted, so that the result does not depend on the hash map's iteration order.
+        String[] keys = wordCounts.keySet().toArray(String[]::new);
+        Arrays.sort(keys);
+        for (String k : keys) {
+            int[] symbols = new int[k.length()];
+            for (int i = 0; i < symbols.length; i++) symbols[i] = ByteLevelAlphabet.byteOf(k.charAt(i));
+            words[w] = symbols;
+            counts[w++] = wordCounts.get(k)[0];
+        }
+
+        List<String> symbolText = new ArrayList<>();
+        for (int b = 0; b < 256; b++) symbolText.add(String.valueOf(ByteLevelAlphabet.charOf(b)));
+        PairTable pairs = new PairTable();
+        for (int i = 0; i < n; i++) pairs.addWord(words[i], counts[i], i);
+        pairs.startHeap();
+
+        Map<String, Integer> symbolIds = new HashMap<>();
+        for (int b = 0; b < 256; b++) symbolIds.put(symbolText.get(b), b);
+        List<String> merges = new ArrayList<>();
+        int[] touched = new int[n];
+        Arrays.fill(touched, -1);
+        while (symbolText.size() < 256 + wanted) {
+            long pair = pairs.pollBest();
+            if (pair < 0) break; // every word is a single symbol
+            int a = (int) (pair >>> 32), b = (int) pair;
+            String text = symbolText.get(a) + symbolText.get(b);
+            merges.add(symbolText.get(a) + " " + symbolText.get(b));
+            // Two merge paths can spell the same string ("ab"+"c", "a"+"bc"): they share one id, as in Hugging Face.
+            int id = symbolIds.computeIfAbsent(text, k -> {
+                symbolText.add(k);
+                return symbolText.size() - 1;
+            });
+            for (int wi : pairs.wordsWith(pair)) {
+                if (touched[wi] == merges.size()) continue; // listed twice
+                touched[wi] = merges.size();
+                int[] merged = merge(words[wi], a, b, id);
+                if (merged == words[wi]) continue; // stale listing: the pair left this word earlier
+                pairs.removeWord(words[wi], counts[wi]);
+                words[wi] = merged;
+                pairs.addWord(merged, counts[wi], wi);
+            }
+        }
+        return merges;
+    }
+
+    /** {@code word} with every non-overlapping (a, b), left to right, replaced by {@code id}; the same array when none. */
+    private static int[] merge(int[] word, int a, int b, int id) {
+        int[] out = null;
+        int o = 0;
+        for (int i = 0; i < word.length; i++) {
+            if (i + 1 < word.length && word[i] == a && word[i + 1] == b) {
+                if (out == null) {
+                    out = new int[word.length - 1];
+                    System.arraycopy(word, 0, out, 0, i);
+                    o = i;
+                }
+                out[o++] = id;
+                i++;
+            } else if (out != null) {
+                out[o++] = word[i];
+            }
+        }
+        return out == null ? word : Arrays.copyOf(out, o);
+    }
+
+    /** Counts of adjacent symbol pairs, the words each pair occurs in, and a lazily updated max-heap. */
+    private static final class PairTable {
+        private final Map<Long, long[]> counts = new HashMap<>();
+        private final Map<Long, int[]> where = new HashMap<>(); // [size, word indices...]
+        // Entries {count, pair}; an entry is stale when its count no longer matches the table.
+        private final PriorityQueue<long[]> heap = new PriorityQueue<>((x, y) ->
+                x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
+        private boolean heapStarted;
+
+        /** One heap entry per pair once the initial counts are in; from then on, one per change. */
+        void startHeap() {
+            counts.forEach((pair, c) -> heap.add(new long[] {c[0], pair}));
+            heapStarted = true;
+        }
+
+        void addWord(int[] word, long count, int index) {
+            for (int i = 0; i + 1 < word.length; i++) {
+                long pair = ((long) word[i] << 32) | word[i + 1];
+                long[] c = counts.computeIfAbsent(pair, k -> new long[1]);
+                c[0] += count;
+                if (heapStarted) heap.add(new long[] {c[0], pair});
+                int[] list = where.get(pair);
+                if (list == null) list = new int[4];
+                else if (list[0] + 1 == list.length) list = Arrays.copyOf(list, list.length * 2);
+                list[++list[0]] = index;
+                where.put(pair, list);
+            }
+        }
+
+        void removeWord(int[] word, long count) {
+            for (int i = 0; i + 1 < word.length; i++) {
+                long[] c = counts.get(((long) word[i] << 32) | word[i + 1]);
+                if (c != null) c[0] -= count; // null: the pair being merged, already gone
+            }
+        }
+
+        long pollBest() {
+            while (!heap.isEmpty()) {
+                long[] top = heap.poll();
+                long[] c = counts.get(top[1]);
+                if (c == null || c[0] <= 0) continue;
+                if (c[0] == top[0]) return top[1];
+                if (c[0] < top[0]) heap.add(new long[] {c[0], top[1]});
+            }
+            return -1;
+        }
+
+        int[] wordsWith(long pair) {
+            int[] list = where.remove(pair);
+            counts.remove(pair);
+            return list == null ? new int[0] : Arrays.copyOfRange(list, 1, list[0] + 1);
+        }
+    }
+
+    private Map<String, Object> tokenizerJson(List<String> merges) {
+        Map<String, Object> vocab = new LinkedHashMap<>();
+        for (int b = 0; b < 256; b++) vocab.put(String.valueOf(ByteLevelAlphabet.charOf(b)), b);
+        for (String m : merges) vocab.putIfAbsent(m.replace(" ", ""), vocab.size());
+        List<Object> added = new ArrayList<>();
+        for (String s : SPECIALS) added.add(addedToken(vocab.size() + added.size(), s));
+        int bosId = vocab.size();
+
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("type", "BPE");
+        model.put("dropout", null);
+        model.put("unk_token", null);
+        model.put("continuing_subword_prefix", null);
+        model.put("end_of_word_suffix", null);
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        model.put("ignore_merges", false);
+        model.put("vocab", vocab);
+        model.put("merges", merges);
+
+        Map<String, Object> split = new LinkedHashMap<>();
+        split.put("type", "Split");
+        split.put("pattern", Map.of("Regex", GptSplitPattern.LLAMA3.regex));
+        split.put("behavior", "Isolated");
+        split.put("invert", false);
+        Map<String, Object> byteLevel = new LinkedHashMap<>();
+        byteLevel.put("type", "ByteLevel");
+        byteLevel.put("add_prefix_space", false);
+        byteLevel.put("trim_offsets", true);
+        byteLevel.put("use_regex", false);
+
+        Map<String, Object> template = new LinkedHashMap<>();
+        template.put("type", "TemplateProcessing");
+        template.put("single", List.of(Map.of("SpecialToken", Map.of("id", BOS, "type_id", 0)),
+                Map.of("Sequence", Map.of("id", "A", "type_id", 0))));
+        template.put("pair", List.of(Map.of("SpecialToken", Map.of("id", BOS, "type_id", 0)),
+                Map.of("Sequence", Map.of("id", "A", "type_id", 0)),
+                Map.of("SpecialToken", Map.of("id", BOS, "type_id", 1)),
+                Map.of("Sequence", Map.of("id", "B", "type_id", 1))));
+        template.put("special_tokens", Map.of(BOS, Map.of("id", BOS, "ids", List.of(bosId), "tokens", List.of(BOS))));
+
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("version", "1.0");
+        t.put("truncation", null);
+        t.put("padding", null);
+        t.put("added_tokens", added);
+        t.put("normalizer", null);
+        t.put("pre_tokenizer", Map.of("type", "Sequence", "pretokenizers", List.of(split, byteLevel)));
+        t.put("post_processor", template);
+        t.put("decoder", byteLevel);
+        t.put("model", model);
+        return t;
+    }
+
+    private static Map<String, Object> addedToken(int id, String content) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("content", content);
+        m.put("single_word", false);
+        m.put("lstrip", false);
+        m.put("rstrip", false);
+        m.put("normalized", false);
+        m.put("special", true);
+        return m;
+    }
+
+    private static Map<String, Object> tokenizerConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("bos_token", BOS);
+        c.put("eos_token", EOS);
+        c.put("add_bos_token", true);
+        c.put("add_eos_token", false);
+        c.put("clean_up_tokenization_spaces", false);
+        c.put("model_max_length", 131072);
+        c.put("tokenizer_class", "PreTrainedTokenizerFast");
+        return c;
+    }
+}
