@@ -8,6 +8,7 @@ final class Commands {
 
     static List<Command> all() {
         return List.of(
+                new DemoCommand(),
                 new InitDraftCommand(),
                 new TrainTokenizerCommand(),
                 new PrepareCommand(),

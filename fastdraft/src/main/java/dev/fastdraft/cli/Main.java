@@ -23,8 +23,8 @@ public final class Main {
         List<String> rest = new ArrayList<>(Arrays.asList(argv));
         rest.remove("--verbose");
         List<Command> commands = Commands.all();
-        // no command runs the demo, the main job; until it is registered, the overview
-        if (rest.isEmpty()) rest.add(commands.stream().anyMatch(c -> c.name().equals("demo")) ? "demo" : "--help");
+        // no command (or only the demo's options, such as --quick) runs the demo, the main job
+        if (rest.isEmpty() || (rest.get(0).startsWith("--") && !List.of("--help", "-h", "--version").contains(rest.get(0)))) rest.add(0, "demo");
         String name = rest.remove(0);
         if (name.equals("--help") || name.equals("-h") || name.equals("help")) {
             console.out().print(Help.overview(commands));

@@ -1,0 +1,73 @@
+package dev.fastdraft.cli;
+
+import dev.fastdraft.pipeline.demo.Demo;
+import dev.fastdraft.pipeline.demo.DemoPlan;
+import dev.fastdraft.pipeline.demo.EmbeddedTarget;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@code demo}, also what the jar runs with no arguments: the whole pipeline on the embedded target. */
+public final class DemoCommand implements Command {
+    /** Room the demo needs: the target, token files, three drafts, checkpoints, synthetic data. */
+    static final long NEEDED_BYTES = 400L << 20;
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "the whole pipeline on the built-in target, in about 8 minutes (--quick: about 1); runs with no arguments";
+    }
+
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.value("--out", "DIR", "where the demo keeps what it makes (default ./fastdraft-demo); a re-run continues there"),
+                Option.flag("--quick", "a smaller run of every stage, about a minute"),
+                Option.flag("--fresh", "delete what an earlier run left in --out and start over"),
+                Option.value("--corpus", "PATH", "pre-training corpus (default: this JDK's lib/src.zip)"),
+                Option.value("--seed", "S", "seed for the draft's initialisation and the prompts (default 1)"),
+                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+    }
+
+    @Override
+    public int run(Args a, Console console) throws Exception {
+        CliSupport.threads(a);
+        if (!EmbeddedTarget.available()) throw new UserError("this jar was built without the demo target; build it with the README's command");
+        Path out = a.has("--out") ? a.path("--out") : Path.of("fastdraft-demo");
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file; give a directory");
+        if (a.flag("--fresh") && Files.isDirectory(out)) delete(out);
+        try {
+            Files.createDirectories(out);
+        } catch (AccessDeniedException e) {
+            throw new UserError("cannot create " + out + ": permission denied; choose another directory with --out DIR");
+        } catch (FileSystemException e) {
+            throw new UserError("cannot create " + out + ": " + e.getReason() + "; choose another directory with --out DIR");
+        }
+        if (!Files.isWritable(out)) throw new UserError("cannot write to " + out + "; choose a writable directory with --out DIR");
+        long free = Files.getFileStore(out).getUsableSpace();
+        if (free < NEEDED_BYTES) {
+            throw new UserError(String.format("only %d MB free where %s lies; the demo needs about %d MB: free some space or use --out on another disk",
+                    free >> 20, out, NEEDED_BYTES >> 20));
+        }
+        DemoPlan plan = a.flag("--quick") ? DemoPlan.QUICK : DemoPlan.FULL;
+        console.out().printf("FastDraft demo (%s run): build a draft for a target model and make the target faster with it.%n", plan.name());
+        console.out().println("Interrupt it any time; run it again to continue where it stopped (--fresh to start over).");
+        new Demo(new Demo.Options(out, plan, a.has("--corpus") ? a.path("--corpus") : null, a.longValue("--seed", 1)), console.out(), console.err()).run();
+        return 0;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

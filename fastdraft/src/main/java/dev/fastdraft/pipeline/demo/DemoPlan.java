@@ -1,0 +1,22 @@
+package dev.fastdraft.pipeline.demo;
+
+/**
+ * How much work each stage of the demo does. {@link #FULL} fits in about eight minutes and {@link #QUICK} in about
+ * one on a 2-core laptop-class CPU.
+ *
+ * @param draftHidden      draft width (the target's is 512)
+ * @param draftLayers      draft depth: one layer keeps its per-token cost small next to the target's six
+ * @param pretrainTokens   tokens of JDK source the draft pre-trains on
+ * @param synthPrompts     prompts the target completes for distillation
+ * @param synthNewTokens   tokens per completion
+ * @param distillEpochs    passes over the synthetic completions
+ * @param evalPrompts      held-out prompts for the evaluation
+ * @param evalNewTokens    tokens generated per evaluation prompt
+ * @param draftTokens      k, tokens the draft proposes per target call
+ * @param promptTokens     length of each prompt, cut from held-out source files
+ */
+public record DemoPlan(String name, int draftHidden, int draftLayers, long pretrainTokens, int synthPrompts, int synthNewTokens,
+                       double distillEpochs, int evalPrompts, int evalNewTokens, int draftTokens, int promptTokens) {
+    public static final DemoPlan FULL = new DemoPlan("full", 256, 1, 600_000, 256, 128, 2, 12, 128, 4, 48);
+    public static final DemoPlan QUICK = new DemoPlan("quick", 256, 1, 60_000, 32, 96, 2, 4, 96, 4, 48);
+}

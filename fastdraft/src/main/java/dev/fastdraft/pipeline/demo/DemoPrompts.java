@@ -1,0 +1,58 @@
+package dev.fastdraft.pipeline.demo;
+
+import dev.fastdraft.models.tokenizer.Tokenizer;
+import dev.fastdraft.pipeline.TokenFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Code-completion prompts cut from a token file: from distinct documents, each prompt starts at the beginning
+ * of a line somewhere inside the document and runs for a fixed number of tokens, so that the model continues
+ * real code in the middle of a file.
+ */
+final class DemoPrompts {
+    private DemoPrompts() {}
+
+    static List<String> cut(Path tokens, Tokenizer tok, int separator, int count, int promptTokens, int roomAfter, long seed) throws IOException {
+        List<long[]> docs = new ArrayList<>();
+        try (TokenFile f = TokenFile.open(tokens)) {
+            long start = 0, n = f.length();
+            for (long i = 0; i < n; i++) {
+                if (f.get(i) == separator) {
+                    if (i - start >= promptTokens + roomAfter) docs.add(new long[] {start, i});
+                    start = i + 1;
+                }
+            }
+            SplittableRandom rnd = new SplittableRandom(seed);
+            List<String> prompts = new ArrayList<>();
+            // every document at most once, visited in a seeded order
+            int[] order = rnd.ints(0, Integer.MAX_VALUE).limit(docs.size()).toArray();
+            Integer[] idx = new Integer[docs.size()];
+            for (int i = 0; i < idx.length; i++) idx[i] = i;
+            java.util.Arrays.sort(idx, (a, b) -> Integer.compare(order[a], order[b]));
+            for (int d = 0; d < idx.length && prompts.size() < count; d++) {
+                long[] doc = docs.get(idx[d]);
+                long last = doc[1] - promptTokens - roomAfter;
+                // past the first third, where the licence header and imports are
+                long first = doc[0] + (doc[1] - doc[0]) / 3;
+                if (first >= last) continue;
+                long at = first + (long) (rnd.nextDouble() * (last - first));
+                // move to the start of the next line
+                while (at < last && !tok.decode(new int[] {f.get(at)}).contains("\n")) at++;
+                if (at >= last) continue;
+                int[] ids = new int[promptTokens];
+                for (int i = 0; i < promptTokens; i++) ids[i] = f.get(at + 1 + i);
+                String text = tok.decode(ids);
+                if (!text.isBlank()) prompts.add(text);
+            }
+            if (prompts.size() < count) {
+                throw new IOException(tokens + " holds too few documents long enough for " + count + " prompts of " + promptTokens + " tokens (found "
+                        + prompts.size() + ")");
+            }
+            return prompts;
+        }
+    }
+}

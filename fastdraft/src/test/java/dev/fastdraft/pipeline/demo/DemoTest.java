@@ -1,0 +1,60 @@
+package dev.fastdraft.pipeline.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo end to end on the embedded target, with every stage shrunk to seconds. */
+class DemoTest {
+    private static final DemoPlan TINY = new DemoPlan("tiny", 64, 1, 4096, 4, 12, 1, 2, 12, 3, 24);
+
+    @TempDir
+    Path tmp;
+
+    private String run(Path out) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        Demo.Result r = new Demo(new Demo.Options(out, TINY, null, 1), ps, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
+        for (var report : new dev.fastdraft.pipeline.eval.SpeculativeEval.Report[] {r.pretrained(), r.distilled()}) {
+            var s = report.summaries().get(0);
+            assertEquals(s.prompts(), s.identical(), "greedy speculative output must equal the target's");
+            assertEquals(TINY.evalPrompts(), s.prompts());
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runsEveryStageAndARerunContinues() throws Exception {
+        Path out = tmp.resolve("demo");
+        String first = run(out);
+        for (String stage : Demo.stages()) assertTrue(Files.isRegularFile(out.resolve(".done-" + stage)), stage + " left no marker");
+        assertTrue(Files.size(out.resolve("report.txt")) > 0);
+        assertTrue(first.contains("block efficiency"), first);
+        assertTrue(first.contains("output identical to the target's"), first);
+        assertTrue(Files.isRegularFile(out.resolve("draft-distilled/model.safetensors")));
+
+        // an interrupted run: the last stage's marker is gone, so only that stage runs again
+        Files.delete(out.resolve(".done-distill"));
+        String second = run(out);
+        assertTrue(second.contains("(reusing synth"), second);
+        assertTrue(!second.contains("(reusing distill"), second);
+    }
+
+    @Test
+    void anotherPlanStartsOver() throws Exception {
+        Path out = tmp.resolve("demo2");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("demo.json"), "{\"plan\":\"something else\"}");
+        Files.writeString(out.resolve(".done-synth"), "");
+        String s = run(out);
+        assertTrue(s.contains("starting over"), s);
+        assertTrue(!s.contains("(reusing"), s);
+    }
+}
