@@ -3,12 +3,10 @@ package dev.fastdraft.cli;
 import dev.fastdraft.pipeline.demo.Demo;
 import dev.fastdraft.pipeline.demo.DemoPlan;
 import dev.fastdraft.pipeline.demo.EmbeddedTarget;
-import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,6 +32,7 @@ public final class DemoCommand implements Command {
                 Option.flag("--quick", "a smaller run of every stage, about a minute"),
                 Option.flag("--fresh", "delete what an earlier run left in --out and start over"),
                 Option.value("--corpus", "PATH", "pre-training corpus (default: this JDK's lib/src.zip)"),
+                Option.flag("--target-text", "pre-train on text the target writes itself (what happens where the JDK has no src.zip)"),
                 Option.value("--seed", "S", "seed for the draft's initialisation and the prompts (default 1)"),
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
@@ -44,7 +43,16 @@ public final class DemoCommand implements Command {
         if (!EmbeddedTarget.available()) throw new UserError("this jar was built without the demo target; build it with the README's command");
         Path out = a.has("--out") ? a.path("--out") : Path.of("fastdraft-demo");
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file; give a directory");
-        if (a.flag("--fresh") && Files.isDirectory(out)) delete(out);
+        if (a.flag("--fresh") && Files.isDirectory(out)) {
+            if (!Demo.isDemoDirectory(out)) {
+                try (Stream<Path> s = Files.list(out)) {
+                    if (s.findAny().isPresent()) {
+                        throw new UserError("--fresh: " + out + " holds files but no demo run (no demo.json); nothing deleted. Give the demo a directory of its own");
+                    }
+                }
+            }
+            Demo.reset(out);
+        }
         try {
             Files.createDirectories(out);
         } catch (AccessDeniedException e) {
@@ -61,13 +69,8 @@ public final class DemoCommand implements Command {
         DemoPlan plan = a.flag("--quick") ? DemoPlan.QUICK : DemoPlan.FULL;
         console.out().printf("FastDraft demo (%s run): build a draft for a target model and make the target faster with it.%n", plan.name());
         console.out().println("Interrupt it any time; run it again to continue where it stopped (--fresh to start over).");
-        new Demo(new Demo.Options(out, plan, a.has("--corpus") ? a.path("--corpus") : null, a.longValue("--seed", 1)), console.out(), console.err()).run();
+        new Demo(new Demo.Options(out, plan, a.has("--corpus") ? a.path("--corpus") : null, a.flag("--target-text"),
+                a.longValue("--seed", 1)), console.out(), console.err()).run();
         return 0;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

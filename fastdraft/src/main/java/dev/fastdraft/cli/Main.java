@@ -24,7 +24,9 @@ public final class Main {
         rest.remove("--verbose");
         List<Command> commands = Commands.all();
         // no command (or only the demo's options, such as --quick) runs the demo, the main job
-        if (rest.isEmpty() || (rest.get(0).startsWith("--") && !List.of("--help", "-h", "--version").contains(rest.get(0)))) rest.add(0, "demo");
+        boolean demo = dev.fastdraft.pipeline.demo.EmbeddedTarget.available();
+        if (rest.isEmpty()) rest.add(demo ? "demo" : "--help");
+        else if (demo && rest.get(0).startsWith("--") && !List.of("--help", "-h", "--version").contains(rest.get(0))) rest.add(0, "demo");
         String name = rest.remove(0);
         if (name.equals("--help") || name.equals("-h") || name.equals("help")) {
             console.out().print(Help.overview(commands));

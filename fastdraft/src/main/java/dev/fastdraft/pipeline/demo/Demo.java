@@ -35,8 +35,11 @@ import java.util.Map;
  * their checkpoints.
  */
 public final class Demo {
-    /** @param corpus the pre-training corpus; null: the running JDK's lib/src.zip, or the target's own text without one */
-    public record Options(Path out, DemoPlan plan, Path corpus, long seed) {}
+    /**
+     * @param corpus     the pre-training corpus; null: the running JDK's lib/src.zip, or the target's own text without one
+     * @param targetText pre-train on the target's own text even where src.zip exists
+     */
+    public record Options(Path out, DemoPlan plan, Path corpus, boolean targetText, long seed) {}
 
     /** What the evaluation measured: the pre-trained-only and the distilled draft against the same prompts. */
     public record Result(SpeculativeEval.Report pretrained, SpeculativeEval.Report distilled, List<String> evalPrompts, Path out) {}
@@ -112,7 +115,7 @@ public final class Demo {
         if (!done("distill")) {
             ModelConfig dc = ModelConfig.load(pretrained.resolve("config.json"));
             DistillData data = DistillData.read(synth, dc.vocabSize(), false, 0.05, o.seed(), false, log);
-            int seqLen = Math.min(256, data.longest() - 1);
+            int seqLen = Math.max(1, Math.min(Math.min(256, dc.maxPositionEmbeddings()), data.longest() - 1));
             TrainConfig cfg = Distill.config(Distill.steps(data, p.distillEpochs(), 8), seqLen, 8, 1e-3);
             Distill.Result r = FastDraft.distill(pretrained, data, cfg, new Distill.Settings(DistillLoss.Kind.CE, 1f), distilled, true, log);
             if (r.valLossBefore().isPresent() && r.valLossAfter().isPresent()) {
@@ -143,19 +146,22 @@ public final class Demo {
     private void corpus(Tokenizer tok, Path train, Path val) throws Exception {
         Path src = o.corpus() != null ? o.corpus() : Path.of(System.getProperty("java.home"), "lib", "src.zip");
         List<String> include = List.of();
-        if (Files.exists(src)) {
+        double valFraction = 0.01;
+        if (o.corpus() != null && !Files.exists(src)) throw new IllegalArgumentException("--corpus: no such file or directory: " + src);
+        if (Files.exists(src) && !o.targetText()) {
             if (src.getFileName().toString().equals("src.zip")) include = List.of("*.java");
             out.printf(Locale.ROOT, "Corpus: %s%s, read in place.%n", src, include.isEmpty() ? "" : " (the JDK's own Java source)");
         } else {
-            if (o.corpus() != null) throw new IllegalArgumentException("--corpus: no such file or directory: " + src);
-            out.println("This JDK has no lib/src.zip (the JDK's source, the usual corpus), so the draft pre-trains on text the target");
-            out.println("itself writes from a few Java openings, sampled at temperature 1.");
-            src = OwnText.write(target(), dir.resolve("data/own-text.jsonl"), o.plan().pretrainTokens() / 8, o.seed(), log);
+            out.println(o.targetText() ? "Corpus: text the target writes itself from a few Java openings, sampled at temperature 1."
+                    : "This JDK has no lib/src.zip (the JDK's source, the usual corpus), so the draft pre-trains on text the target\n"
+                    + "writes itself from a few Java openings, sampled at temperature 1 (this takes a few minutes more).");
+            src = OwnText.write(target(), ownText(), Math.max(o.plan().pretrainTokens() / 16, 2048), o.seed(), log);
+            valFraction = 0.25; // short documents: hold out enough of them for the prompts
         }
         Files.createDirectories(train.getParent());
         // The target's recipe held out 1% of src.zip's files with the same split: prompts cut from val.bin are new to
         // both models. 8M tokens give enough held-out files for the prompts and take seconds to tokenize.
-        PrepareOptions po = new PrepareOptions(List.of(src), train, val, 0.01, PrepareOptions.DEFAULT_TEXT_FIELD,
+        PrepareOptions po = new PrepareOptions(List.of(src), train, val, valFraction, PrepareOptions.DEFAULT_TEXT_FIELD,
                 Math.max(8_000_000, 2 * o.plan().pretrainTokens()), include, true, false, null, PrepareOptions.DEFAULT_PIECE_CHARS);
         FastDraft.prepare(target(), po, log);
     }
@@ -166,29 +172,63 @@ public final class Demo {
             List<String> existing = FastDraft.readPrompts(file);
             if (existing.size() == count) return existing;
         }
-        List<String> prompts = DemoPrompts.cut(tokens, tok, eos, count, o.plan().promptTokens(), o.plan().evalNewTokens(), seed);
+        // source files open with a licence and imports: prompts come from their last two thirds; the target's own
+        // text is short and has none
+        boolean skipHead = !Files.isRegularFile(ownText());
+        List<String> prompts = DemoPrompts.cut(tokens, tok, eos, count, o.plan().promptTokens(), o.plan().evalNewTokens(), skipHead, seed);
         StringBuilder sb = new StringBuilder();
         for (String s : prompts) sb.append(Json.write(Map.of("prompt", s))).append('\n');
         AtomicFile.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
         return prompts;
     }
 
-    /** A directory made by another plan (quick vs full) or seed starts over rather than mixing the two. */
+    private Path ownText() {
+        return dir.resolve("data/own-text.jsonl");
+    }
+
+    /** A directory made by another plan (quick vs full), seed or corpus starts over rather than mixing the two. */
     private void checkPlan() throws IOException {
-        Path file = dir.resolve("demo.json");
+        Path file = dir.resolve(SETTINGS);
         Map<String, Object> want = new LinkedHashMap<>();
         want.put("plan", o.plan().toString());
         want.put("seed", o.seed());
         want.put("corpus", String.valueOf(o.corpus()));
+        want.put("target_text", o.targetText());
         String json = Json.write(want);
         if (Files.isRegularFile(file) && !Files.readString(file).equals(json)) {
             out.println("note: " + dir + " holds a demo run with other settings; starting over there");
-            for (String stage : STAGES) Files.deleteIfExists(marker(stage));
+            reset(dir);
         }
         AtomicFile.write(file, json.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static final String SETTINGS = "demo.json";
     private static final List<String> STAGES = List.of("draft-init", "corpus", "pretrain", "synth", "distill");
+    /** Everything a run makes besides the target and its settings file. */
+    private static final List<String> OUTPUTS = List.of("draft-init", "data", "draft-pretrained", "synth.jsonl", "synth-prompts.jsonl",
+            "eval-prompts.jsonl", "draft-distilled", "report.txt", "report.json");
+
+    /** Whether {@code dir} holds a demo run (its settings file). */
+    public static boolean isDemoDirectory(Path dir) {
+        return Files.isRegularFile(dir.resolve(SETTINGS));
+    }
+
+    /** Deletes what a run made in {@code dir} (and nothing else), keeping the extracted target. */
+    public static void reset(Path dir) throws IOException {
+        for (String stage : STAGES) Files.deleteIfExists(dir.resolve(".done-" + stage));
+        for (String name : OUTPUTS) deleteTree(dir.resolve(name));
+        Files.deleteIfExists(dir.resolve(SETTINGS));
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var s = Files.list(p)) {
+                for (Path c : s.toList()) deleteTree(c);
+            }
+        }
+        Files.delete(p);
+    }
 
     private Path marker(String stage) {
         return dir.resolve(".done-" + stage);

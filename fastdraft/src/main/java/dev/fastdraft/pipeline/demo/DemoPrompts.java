@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Code-completion prompts cut from a token file: from distinct documents, each prompt starts at the beginning
+ * Code-completion prompts cut from a token file, from distinct documents while there are enough; each starts at the beginning
  * of a line somewhere inside the document and runs for a fixed number of tokens, so that the model continues
  * real code in the middle of a file.
  */
 final class DemoPrompts {
     private DemoPrompts() {}
 
-    static List<String> cut(Path tokens, Tokenizer tok, int separator, int count, int promptTokens, int roomAfter, long seed) throws IOException {
+    static List<String> cut(Path tokens, Tokenizer tok, int separator, int count, int promptTokens, int roomAfter, boolean skipHead, long seed) throws IOException {
         List<long[]> docs = new ArrayList<>();
         try (TokenFile f = TokenFile.open(tokens)) {
             long start = 0, n = f.length();
@@ -28,16 +28,16 @@ final class DemoPrompts {
             }
             SplittableRandom rnd = new SplittableRandom(seed);
             List<String> prompts = new ArrayList<>();
-            // every document at most once, visited in a seeded order
+            // documents visited in a seeded order
             int[] order = rnd.ints(0, Integer.MAX_VALUE).limit(docs.size()).toArray();
             Integer[] idx = new Integer[docs.size()];
             for (int i = 0; i < idx.length; i++) idx[i] = i;
             java.util.Arrays.sort(idx, (a, b) -> Integer.compare(order[a], order[b]));
-            for (int d = 0; d < idx.length && prompts.size() < count; d++) {
-                long[] doc = docs.get(idx[d]);
+            // several prompts per document where there are few (the target's own text)
+            for (int d = 0; d < 8 * idx.length && prompts.size() < count; d++) {
+                long[] doc = docs.get(idx[d % idx.length]);
                 long last = doc[1] - promptTokens - roomAfter;
-                // past the first third, where the licence header and imports are
-                long first = doc[0] + (doc[1] - doc[0]) / 3;
+                long first = skipHead ? doc[0] + (doc[1] - doc[0]) / 3 : doc[0];
                 if (first >= last) continue;
                 long at = first + (long) (rnd.nextDouble() * (last - first));
                 // move to the start of the next line

@@ -25,7 +25,7 @@ final class OwnText {
     private OwnText() {}
 
     static Path write(Path target, Path out, long tokens, long seed, PrintStream log) throws IOException {
-        int newTokens = 128;
+        int newTokens = 256;
         int samples = (int) Math.max(1, tokens / newTokens / OPENINGS.size());
         Files.createDirectories(out.getParent());
         Path raw = out.resolveSibling("own-text-synth.jsonl");

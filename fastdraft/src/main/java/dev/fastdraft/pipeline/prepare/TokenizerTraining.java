@@ -26,7 +26,7 @@ public final class TokenizerTraining {
         }
     }
 
-    public static BpeTrainer.Files train(List<Path> inputs, List<String> includes, int vocabSize, long maxChars,
+    public static BpeTrainer.Trained train(List<Path> inputs, List<String> includes, int vocabSize, long maxChars,
                                          Path outDir, PrintStream log) throws IOException {
         BpeTrainer trainer = new BpeTrainer(vocabSize);
         PrepareOptions options = new PrepareOptions(inputs, outDir.resolve(Tokenizer.TOKENIZER_JSON), null,
@@ -61,8 +61,8 @@ public final class TokenizerTraining {
         progress.finish(trainer.chars(), "");
         if (trainer.chars() == 0) throw new IOException("no text found in " + inputs + (includes.isEmpty() ? "" : " matching " + includes));
         long t0 = System.nanoTime();
-        BpeTrainer.Files files = trainer.train();
-        log.printf(Locale.ROOT, "learned %d merges in %.1f s%n", vocabSize - 258, (System.nanoTime() - t0) / 1e9);
+        BpeTrainer.Trained files = trainer.train();
+        log.printf(Locale.ROOT, "learned the merges in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         Files.createDirectories(outDir);
         AtomicFile.write(outDir.resolve(Tokenizer.TOKENIZER_JSON), files.tokenizerJson().getBytes(StandardCharsets.UTF_8));
         AtomicFile.write(outDir.resolve(Tokenizer.TOKENIZER_CONFIG_JSON), files.tokenizerConfigJson().getBytes(StandardCharsets.UTF_8));

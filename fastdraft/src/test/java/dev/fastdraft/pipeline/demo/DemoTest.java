@@ -19,9 +19,16 @@ class DemoTest {
     Path tmp;
 
     private String run(Path out) throws Exception {
+        return run(out, false);
+    }
+
+    private String run(Path out, boolean targetText) throws Exception {
+        String why = "skipped: this build has no embedded demo target (" + EmbeddedTarget.RESOURCE_DIR + ")";
+        if (!EmbeddedTarget.available()) System.out.println(why);
+        org.junit.jupiter.api.Assumptions.assumeTrue(EmbeddedTarget.available(), why);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        Demo.Result r = new Demo(new Demo.Options(out, TINY, null, 1), ps, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
+        Demo.Result r = new Demo(new Demo.Options(out, TINY, null, targetText, 1), ps, new PrintStream(java.io.OutputStream.nullOutputStream())).run();
         for (var report : new dev.fastdraft.pipeline.eval.SpeculativeEval.Report[] {r.pretrained(), r.distilled()}) {
             var s = report.summaries().get(0);
             assertEquals(s.prompts(), s.identical(), "greedy speculative output must equal the target's");
@@ -48,13 +55,15 @@ class DemoTest {
     }
 
     @Test
-    void anotherPlanStartsOver() throws Exception {
+    void otherSettingsStartOverWithTheTargetsOwnText() throws Exception {
         Path out = tmp.resolve("demo2");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("demo.json"), "{\"plan\":\"something else\"}");
-        Files.writeString(out.resolve(".done-synth"), "");
-        String s = run(out);
+        run(out);
+        Files.writeString(out.resolve("synth.jsonl"), "{\"not\": \"this run's\"}\n");
+        // the fallback where a JDK has no src.zip, forced: the other settings wipe the first run's outputs
+        String s = run(out, true);
         assertTrue(s.contains("starting over"), s);
         assertTrue(!s.contains("(reusing"), s);
+        assertTrue(s.contains("text the target writes itself"), s);
+        assertTrue(Files.isRegularFile(out.resolve("data/own-text.jsonl")));
     }
 }

@@ -41,8 +41,11 @@ final class SgemmMicroKernel {
     static void fullTile(int kc, float[] a, int ai, float[] b, int bi, float[] tile,
                          MemorySegment c, long cPos, long ldcBytes, boolean add) {
         toBuffer(kc, a, ai, b, bi, tile);
-        if (c.heapBase().orElse(null) instanceof float[] array) {
-            storeToArray(tile, array, Math.toIntExact((c.address() + cPos) / Float.BYTES), Math.toIntExact(ldcBytes / Float.BYTES), add);
+        long addr = c.address() + cPos;
+        if (c.heapBase().orElse(null) instanceof float[] array && (addr & 3) == 0) {
+            // the array path skips the segment's bounds: check the tile's last float against them once
+            java.util.Objects.checkFromIndexSize(cPos, (ROWS - 1) * ldcBytes + (long) COLS * Float.BYTES, c.byteSize());
+            storeToArray(tile, array, Math.toIntExact(addr / Float.BYTES), Math.toIntExact(ldcBytes / Float.BYTES), add);
         } else {
             storeToSegment(tile, c, cPos, ldcBytes, add);
         }

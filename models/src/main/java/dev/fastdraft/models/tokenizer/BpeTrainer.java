@@ -50,15 +50,15 @@ public final class BpeTrainer {
     }
 
     /** The trained tokenizer: tokenizer.json and tokenizer_config.json, in that order. */
-    public record Files(String tokenizerJson, String tokenizerConfigJson) {
+    public record Trained(String tokenizerJson, String tokenizerConfigJson) {
         public Tokenizer load() {
             return Tokenizer.fromJson(tokenizerJson, tokenizerConfigJson);
         }
     }
 
-    public Files train() {
+    public Trained train() {
         List<String> merges = merges(vocabSize - 256 - SPECIALS.size());
-        return new Files(Json.write(tokenizerJson(merges)), Json.write(tokenizerConfig()));
+        return new Trained(Json.write(tokenizerJson(merges)), Json.write(tokenizerConfig()));
     }
 
     /** Merges until the vocabulary holds {@code wanted} symbols beyond the bytes (or nothing is left to merge). */
@@ -104,10 +104,10 @@ public final class BpeTrainer {
                 touched[wi] = merges.size();
                 int[] merged = merge(words[wi], a, b, id);
                 if (merged == words[wi]) continue; // stale listing: the pair left this word earlier
-                pairs.removeWord(words[wi], counts[wi]);
+                pairs.replaceWord(words[wi], merged, counts[wi], wi);
                 words[wi] = merged;
-                pairs.addWord(merged, counts[wi], wi);
             }
+            pairs.pushChanged();
         }
         return merges;
     }
@@ -139,33 +139,64 @@ public final class BpeTrainer {
         // Entries {count, pair}; an entry is stale when its count no longer matches the table.
         private final PriorityQueue<long[]> heap = new PriorityQueue<>((x, y) ->
                 x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
-        private boolean heapStarted;
+        private final java.util.Set<Long> changed = new java.util.HashSet<>();
 
-        /** One heap entry per pair once the initial counts are in; from then on, one per change. */
-        void startHeap() {
-            counts.forEach((pair, c) -> heap.add(new long[] {c[0], pair}));
-            heapStarted = true;
+        private static long pair(int[] word, int i) {
+            return ((long) word[i] << 32) | word[i + 1];
         }
 
         void addWord(int[] word, long count, int index) {
             for (int i = 0; i + 1 < word.length; i++) {
-                long pair = ((long) word[i] << 32) | word[i + 1];
-                long[] c = counts.computeIfAbsent(pair, k -> new long[1]);
-                c[0] += count;
-                if (heapStarted) heap.add(new long[] {c[0], pair});
-                int[] list = where.get(pair);
-                if (list == null) list = new int[4];
-                else if (list[0] + 1 == list.length) list = Arrays.copyOf(list, list.length * 2);
-                list[++list[0]] = index;
-                where.put(pair, list);
+                long p = pair(word, i);
+                counts.computeIfAbsent(p, k -> new long[1])[0] += count;
+                if (i == 0 || !occursBefore(word, i, p)) list(p, index);
             }
         }
 
-        void removeWord(int[] word, long count) {
-            for (int i = 0; i + 1 < word.length; i++) {
-                long[] c = counts.get(((long) word[i] << 32) | word[i + 1]);
-                if (c != null) c[0] -= count; // null: the pair being merged, already gone
+        /** Swaps a word's pairs for those of its merged form; pairs new to the word list it once. */
+        void replaceWord(int[] old, int[] merged, long count, int index) {
+            for (int i = 0; i + 1 < old.length; i++) {
+                long[] c = counts.get(pair(old, i));
+                if (c != null) { // null: the pair being merged, already gone
+                    c[0] -= count;
+                    changed.add(pair(old, i));
+                }
             }
+            java.util.Set<Long> before = new java.util.HashSet<>();
+            for (int i = 0; i + 1 < old.length; i++) before.add(pair(old, i));
+            for (int i = 0; i + 1 < merged.length; i++) {
+                long p = pair(merged, i);
+                counts.computeIfAbsent(p, k -> new long[1])[0] += count;
+                changed.add(p);
+                if (before.add(p)) list(p, index);
+            }
+        }
+
+        private static boolean occursBefore(int[] word, int i, long p) {
+            for (int j = 0; j < i; j++) if (pair(word, j) == p) return true;
+            return false;
+        }
+
+        private void list(long p, int index) {
+            int[] l = where.get(p);
+            if (l == null) l = new int[4];
+            else if (l[0] + 1 == l.length) l = Arrays.copyOf(l, l.length * 2);
+            l[++l[0]] = index;
+            where.put(p, l);
+        }
+
+        /** One heap entry per pair once the initial counts are in. */
+        void startHeap() {
+            counts.forEach((p, c) -> heap.add(new long[] {c[0], p}));
+        }
+
+        /** One new entry for each pair whose count changed in the last merge. */
+        void pushChanged() {
+            for (long p : changed) {
+                long[] c = counts.get(p);
+                if (c != null && c[0] > 0) heap.add(new long[] {c[0], p});
+            }
+            changed.clear();
         }
 
         long pollBest() {
@@ -208,7 +239,7 @@ public final class BpeTrainer {
 
         Map<String, Object> split = new LinkedHashMap<>();
         split.put("type", "Split");
-        split.put("pattern", Map.of("Regex", GptSplitPattern.LLAMA3.regex));
+        split.put("pattern", ordered("Regex", GptSplitPattern.LLAMA3.regex));
         split.put("behavior", "Isolated");
         split.put("invert", false);
         Map<String, Object> byteLevel = new LinkedHashMap<>();
@@ -219,13 +250,9 @@ public final class BpeTrainer {
 
         Map<String, Object> template = new LinkedHashMap<>();
         template.put("type", "TemplateProcessing");
-        template.put("single", List.of(Map.of("SpecialToken", Map.of("id", BOS, "type_id", 0)),
-                Map.of("Sequence", Map.of("id", "A", "type_id", 0))));
-        template.put("pair", List.of(Map.of("SpecialToken", Map.of("id", BOS, "type_id", 0)),
-                Map.of("Sequence", Map.of("id", "A", "type_id", 0)),
-                Map.of("SpecialToken", Map.of("id", BOS, "type_id", 1)),
-                Map.of("Sequence", Map.of("id", "B", "type_id", 1))));
-        template.put("special_tokens", Map.of(BOS, Map.of("id", BOS, "ids", List.of(bosId), "tokens", List.of(BOS))));
+        template.put("single", List.of(piece("SpecialToken", BOS, 0), piece("Sequence", "A", 0)));
+        template.put("pair", List.of(piece("SpecialToken", BOS, 0), piece("Sequence", "A", 0), piece("SpecialToken", BOS, 1), piece("Sequence", "B", 1)));
+        template.put("special_tokens", ordered(BOS, ordered("id", BOS, "ids", List.of(bosId), "tokens", List.of(BOS))));
 
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("version", "1.0");
@@ -233,11 +260,22 @@ public final class BpeTrainer {
         t.put("padding", null);
         t.put("added_tokens", added);
         t.put("normalizer", null);
-        t.put("pre_tokenizer", Map.of("type", "Sequence", "pretokenizers", List.of(split, byteLevel)));
+        t.put("pre_tokenizer", ordered("type", "Sequence", "pretokenizers", List.of(split, byteLevel)));
         t.put("post_processor", template);
         t.put("decoder", byteLevel);
         t.put("model", model);
         return t;
+    }
+
+    /** A map with the keys in the order given: tokenizer.json comes out byte for byte the same on every run. */
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return m;
+    }
+
+    private static Map<String, Object> piece(String kind, String id, int typeId) {
+        return ordered(kind, ordered("id", id, "type_id", typeId));
     }
 
     private static Map<String, Object> addedToken(int id, String content) {

@@ -16,7 +16,7 @@ class BpeTrainerTest {
     @TempDir
     Path tmp;
 
-    private static BpeTrainer.Files train(int vocab, List<String> docs) {
+    private static BpeTrainer.Trained train(int vocab, List<String> docs) {
         BpeTrainer t = new BpeTrainer(vocab);
         docs.forEach(t::add);
         return t.train();
@@ -30,6 +30,15 @@ class BpeTrainerTest {
         @SuppressWarnings("unchecked")
         List<Object> merges = (List<Object>) ((Map<String, Object>) Json.parseObject(files.tokenizerJson()).get("model")).get("merges");
         assertEquals(List.of("a b", "Ġ ab", "Ġ x"), merges);
+    }
+
+    @Test
+    void overlappingRunsMergeLeftToRight() {
+        // (a, a) occurs 3 + 2 times; merged left to right "aaaa" is [aa, aa] and "aaa" is [aa, a]. The pairs
+        // (aa, aa) and (aa, a) then tie at 1 and the smaller ids win: (256, 97) becomes "aaa" = 257.
+        Tokenizer tok = train(256 + 2 + 2, List.of("aaaa", "aaa")).load();
+        assertArrayEquals(new int[] {256, 256}, tok.encode("aaaa", false));
+        assertArrayEquals(new int[] {257}, tok.encode("aaa", false));
     }
 
     @Test

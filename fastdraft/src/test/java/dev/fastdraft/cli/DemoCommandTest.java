@@ -1,0 +1,47 @@
+package dev.fastdraft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's argument handling; the pipeline itself is DemoTest's. */
+class DemoCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void outputThatIsAFileIsOneLineError() throws Exception {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        var r = InitDraftCommandTest.cli("--quick", "--out", file.toString());
+        assertEquals(2, r.rc(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("is a file; give a directory"), r.err());
+    }
+
+    @Test
+    void outputUnderAFileCannotBeCreated() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        var r = InitDraftCommandTest.cli("demo", "--out", file.resolve("sub").toString());
+        assertEquals(2, r.rc(), r.err());
+        assertTrue(r.err().startsWith("error: cannot create"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void unknownOptionNamesTheDemo() {
+        var r = InitDraftCommandTest.cli("--no-such-option");
+        assertEquals(2, r.rc(), r.err());
+        assertTrue(r.err().contains("--no-such-option"), r.err());
+    }
+
+    @Test
+    void helpListsTheDemoFirst() {
+        var r = InitDraftCommandTest.cli("--help");
+        assertEquals(0, r.rc());
+        assertTrue(r.out().contains("demo"), r.out());
+    }
+}
