@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * real code in the middle of a file.
  */
 final class DemoPrompts {
+    /** Words of the licence header every JDK source file opens with: code makes a better prompt. */
+    private static final java.util.regex.Pattern LICENCE = java.util.regex.Pattern.compile("Copyright|Oracle|GNU|License|Classpath");
+
     private DemoPrompts() {}
 
     static List<String> cut(Path tokens, Tokenizer tok, int separator, int count, int promptTokens, int roomAfter, boolean skipHead, long seed) throws IOException {
@@ -46,7 +49,7 @@ final class DemoPrompts {
                 int[] ids = new int[promptTokens];
                 for (int i = 0; i < promptTokens; i++) ids[i] = f.get(at + 1 + i);
                 String text = tok.decode(ids);
-                if (!text.isBlank()) prompts.add(text);
+                if (!text.isBlank() && !(skipHead && LICENCE.matcher(text).find())) prompts.add(text);
             }
             if (prompts.size() < count) {
                 throw new IOException(tokens + " holds too few documents long enough for " + count + " prompts of " + promptTokens + " tokens (found "

@@ -39,10 +39,12 @@ final class DemoReport {
         return sb.toString();
     }
 
-    /** The first prompt's continuation by the target alone and with the distilled draft, in two columns. */
+    /** One prompt's continuation by the target alone and with the distilled draft, in two columns: the one most code. */
     static String sample(Demo.Result r, Tokenizer tok) {
-        SpeculativeEval.PromptResult pr = r.distilled().results().get(0);
-        String prompt = r.evalPrompts().get(0);
+        int best = 0;
+        for (int i = 1; i < r.evalPrompts().size(); i++) if (commentLines(r.evalPrompts().get(i)) < commentLines(r.evalPrompts().get(best))) best = i;
+        SpeculativeEval.PromptResult pr = r.distilled().results().get(best);
+        String prompt = r.evalPrompts().get(best);
         String base = tok.decode(pr.baseIds()), spec = tok.decode(pr.specIds());
         StringBuilder sb = new StringBuilder();
         sb.append("A sample. The prompt (held-out JDK source; its last lines):\n");
@@ -61,6 +63,10 @@ final class DemoReport {
         sb.append(String.format(Locale.ROOT, "  (%s; %d of %d drafted tokens accepted, %d target calls for %d tokens)%n",
                 pr.identical() ? "identical" : "DIFFERENT", pr.accepted(), pr.drafted(), pr.targetCalls(), pr.specIds().length));
         return sb.toString();
+    }
+
+    private static long commentLines(String s) {
+        return s.lines().map(String::strip).filter(l -> l.startsWith("*") || l.startsWith("//") || l.startsWith("/*")).count();
     }
 
     private static String pct(double v) {
