@@ -2,7 +2,7 @@ package dev.fastdraft.pipeline.demo;
 
 /**
  * How much work each stage of the demo does. {@link #FULL} takes about six minutes and {@link #QUICK} about
- * one and a half on the 2-core development machine (5.4 and 1.4 minutes measured).
+ * one and a half on the 2-core development machine (4.8–5.4 and 1.3 minutes measured).
  *
  * @param draftHidden      draft width (the target's is 512)
  * @param draftLayers      draft depth: one layer keeps its per-token cost small next to the target's six
