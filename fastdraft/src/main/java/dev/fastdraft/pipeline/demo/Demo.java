@@ -82,8 +82,8 @@ public final class Demo {
             mark("draft-init");
         }
         long draftParams = dev.fastdraft.pipeline.draft.ParameterCount.total(ModelConfig.load(draftInit.resolve("config.json")));
-        out.printf(Locale.ROOT, "Same family and tokenizer, %d layer(s), hidden %d: %,d parameters, %.1fx smaller than the target.%n",
-                p.draftLayers(), p.draftHidden(), draftParams, (double) targetParams / draftParams);
+        out.printf(Locale.ROOT, "Same family and tokenizer, %d layer%s, hidden %d: %,d parameters, %.1fx smaller than the target.%n",
+                p.draftLayers(), p.draftLayers() == 1 ? "" : "s", p.draftHidden(), draftParams, (double) targetParams / draftParams);
 
         section(3, "pre-train the draft on code (prepare + pretrain)");
         Path train = dir.resolve("data/train.bin"), val = dir.resolve("data/val.bin");
