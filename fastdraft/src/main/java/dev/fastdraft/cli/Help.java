@@ -17,7 +17,8 @@ public final class Help {
         boolean demo = commands.stream().anyMatch(c -> c.name().equals("demo"));
         sb.append("usage: java -jar fastdraft-engine.jar " + (demo ? "[COMMAND] [OPTIONS]   (no command: run the demo)" : "COMMAND [OPTIONS]") + "\n\n");
         sb.append("commands:\n");
-        for (Command c : commands) sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+        int width = commands.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        for (Command c : commands) sb.append(String.format("  %-" + width + "s  %s%n", c.name(), c.summary()));
         sb.append("\nRun 'COMMAND --help' for a command's options. Add --verbose to any command for stack traces.\n");
         return sb.toString();
     }
