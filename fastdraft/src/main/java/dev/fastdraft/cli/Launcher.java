@@ -62,8 +62,9 @@ public final class Launcher {
         cmd.add("--add-modules=jdk.incubator.vector");
         cmd.add("--enable-native-access=ALL-UNNAMED");
         // Never give heap back to the OS: training allocates and frees gigabytes of activations per step, and on
-        // virtual machines that hand freed pages to the host, re-touching uncommitted heap made training 5-7x
-        // slower (bench train: 45 vs 313 tokens/s on the 2-core VM). The heap stays at its high-water mark.
+        // virtual machines that hand freed pages to the host, re-touching them is slow (the development VM: 10x
+        // slower page faults beyond 6 GB). The heap stays at its high-water mark. Most of the 45 vs 330 tokens/s
+        // once seen in training was the SGEMM kernel losing its vector intrinsics (see SgemmMicroKernel).
         if (!userSet("MaxHeapFreeRatio")) cmd.add("-XX:MaxHeapFreeRatio=100");
         cmd.add("-cp");
         cmd.add(jar);

@@ -10,6 +10,7 @@ import dev.fastdraft.pipeline.distill.Distill;
 import dev.fastdraft.pipeline.distill.DistillData;
 import dev.fastdraft.pipeline.distill.DistillLoss;
 import dev.fastdraft.pipeline.draft.DraftDesign;
+import dev.fastdraft.pipeline.draft.ParameterCount;
 import dev.fastdraft.pipeline.eval.SpeculativeEval;
 import dev.fastdraft.pipeline.prepare.PrepareOptions;
 import dev.fastdraft.pipeline.synth.SamplePlan;
@@ -21,7 +22,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +42,7 @@ public final class Demo {
     public record Options(Path out, DemoPlan plan, Path corpus, boolean targetText, long seed) {}
 
     /** What the evaluation measured: the pre-trained-only and the distilled draft against the same prompts. */
-    public record Result(SpeculativeEval.Report pretrained, SpeculativeEval.Report distilled, List<String> evalPrompts, Path out) {}
+    public record Result(SpeculativeEval.Report pretrained, SpeculativeEval.Report distilled, List<String> evalPrompts) {}
 
     private final Options o;
     private final PrintStream out;
@@ -70,7 +70,7 @@ public final class Demo {
         EmbeddedTarget.extract(target());
         ModelConfig tc = ModelConfig.load(target().resolve("config.json"));
         Tokenizer tok = Tokenizer.load(target());
-        long targetParams = dev.fastdraft.pipeline.draft.ParameterCount.total(tc);
+        long targetParams = ParameterCount.total(tc);
         out.printf(Locale.ROOT, "A %s with %,d parameters (%d layers, hidden %d, vocabulary %d), trained by this engine on the JDK's own%n"
                 + "source code: %s (its recipe: %s).%n", tc.architecture().hfClass(), targetParams, tc.numLayers(), tc.hiddenSize(), tc.vocabSize(),
                 target(), target().resolve("RECIPE.md"));
@@ -81,7 +81,7 @@ public final class Demo {
             FastDraft.initDraft(target(), new DraftDesign.Request(p.draftLayers(), p.draftHidden(), null, null, null, true, null), draftInit, o.seed());
             mark("draft-init");
         }
-        long draftParams = dev.fastdraft.pipeline.draft.ParameterCount.total(ModelConfig.load(draftInit.resolve("config.json")));
+        long draftParams = ParameterCount.total(ModelConfig.load(draftInit.resolve("config.json")));
         out.printf(Locale.ROOT, "Same family and tokenizer, %d layer%s, hidden %d: %,d parameters, %.1fx smaller than the target.%n",
                 p.draftLayers(), p.draftLayers() == 1 ? "" : "s", p.draftHidden(), draftParams, (double) targetParams / draftParams);
 
@@ -132,7 +132,7 @@ public final class Demo {
         SpeculativeEval.Report before = FastDraft.evaluate(target(), pretrained, evalPrompts, ks, p.evalNewTokens(), greedy);
         out.println("with the distilled draft ...");
         SpeculativeEval.Report after = FastDraft.evaluate(target(), distilled, evalPrompts, ks, p.evalNewTokens(), greedy);
-        Result result = new Result(before, after, evalPrompts, dir);
+        Result result = new Result(before, after, evalPrompts);
         String report = DemoReport.table(result, p) + "\n" + DemoReport.sample(result, tok);
         out.println();
         out.print(report);
@@ -249,6 +249,6 @@ public final class Demo {
     }
 
     static List<String> stages() {
-        return new ArrayList<>(STAGES);
+        return STAGES;
     }
 }
