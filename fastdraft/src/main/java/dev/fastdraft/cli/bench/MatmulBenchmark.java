@@ -34,6 +34,8 @@ public final class MatmulBenchmark implements Command {
     private static final int ROUNDS = 3;
     /** Timed seconds to aim for per implementation when --reps is not given. */
     private static final double TARGET_SECONDS = 3.0;
+    /** How long OpenBLAS's idle workers get to stop spinning before our runs (they would take a core from ours). */
+    private static final long PEER_SETTLE_MS = 1000;
 
     @Override
     public String name() {
@@ -86,11 +88,11 @@ public final class MatmulBenchmark implements Command {
             double[] oursNs = new double[perRound * ROUNDS];
             double[] theirsNs = new double[perRound * ROUNDS];
             for (int r = 0; r < ROUNDS; r++) {
+                // OpenBLAS's workers spin for a while after a call; let them go to sleep before we run
+                if (theirs != null && threads > 1) Thread.sleep(PEER_SETTLE_MS);
                 for (int i = 0; i < perRound; i++) oursNs[r * perRound + i] = time(ours);
                 if (theirs != null) {
                     for (int i = 0; i < perRound; i++) theirsNs[r * perRound + i] = time(theirs);
-                    // OpenBLAS's workers spin for a while after a call; let them go to sleep before we run
-                    if (threads > 1) Thread.sleep(200);
                 }
             }
             double flop = 2.0 * n * n * n;

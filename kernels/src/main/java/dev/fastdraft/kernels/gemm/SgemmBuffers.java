@@ -19,7 +19,7 @@ final class SgemmBuffers {
     private float[] stage = new float[0];
     private float[] rowsA = new float[0];
     private MemorySegment columnsB = MemorySegment.ofArray(new float[0]);
-    final float[] tile = new float[SgemmMicroKernel.ROWS * SgemmMicroKernel.COLS];
+    final float[] tile = new float[SgemmMicroKernel.TILE_BUFFER];
 
     static SgemmBuffers ofThisThread() {
         return PER_THREAD.get();

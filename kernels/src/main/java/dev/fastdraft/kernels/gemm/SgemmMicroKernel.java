@@ -28,6 +28,13 @@ final class SgemmMicroKernel {
     static final int ROWS = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
     /** Depth of one packed block, and the stride of the rows of a packed A micro-panel. */
     static final int KC = 256;
+    /**
+     * Where a tile starts in its buffer, and the buffer's size: 64 bytes of padding on each side. After
+     * a GC had copied two threads' tile buffers next to each other, their shared cache line bounced
+     * between the cores on every tile and two threads ran no faster than one.
+     */
+    static final int TILE_AT = 16;
+    static final int TILE_BUFFER = TILE_AT + ROWS * COLS + TILE_AT;
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
@@ -52,7 +59,7 @@ final class SgemmMicroKernel {
     }
 
     /**
-     * The sum written to {@code tile} (ROWS x COLS, row-major). The loop touches only arrays: with a
+     * The sum written to {@code tile} (ROWS x COLS, row-major, from {@link #TILE_AT}). The loop touches only arrays: with a
      * MemorySegment store inside it, C2 sometimes failed to intrinsify the vector ops once segments of
      * several kinds had been seen (heap and native), and the whole kernel fell back to boxed vectors,
      * 10x slower (training dropped from 300 to 45 tokens/s).
@@ -83,10 +90,10 @@ final class SgemmMicroKernel {
             x = FloatVector.broadcast(s, a[pa + 3 * KC]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, l);
-        c10.intoArray(tile, COLS); c11.intoArray(tile, COLS + l);
-        c20.intoArray(tile, 2 * COLS); c21.intoArray(tile, 2 * COLS + l);
-        c30.intoArray(tile, 3 * COLS); c31.intoArray(tile, 3 * COLS + l);
+        c00.intoArray(tile, TILE_AT); c01.intoArray(tile, TILE_AT + l);
+        c10.intoArray(tile, TILE_AT + COLS); c11.intoArray(tile, TILE_AT + COLS + l);
+        c20.intoArray(tile, TILE_AT + 2 * COLS); c21.intoArray(tile, TILE_AT + 2 * COLS + l);
+        c30.intoArray(tile, TILE_AT + 3 * COLS); c31.intoArray(tile, TILE_AT + 3 * COLS + l);
     }
 
     private static void tile8(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
@@ -122,21 +129,21 @@ final class SgemmMicroKernel {
             x = FloatVector.broadcast(s, a[pa + 7 * KC]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, l);
-        c10.intoArray(tile, COLS); c11.intoArray(tile, COLS + l);
-        c20.intoArray(tile, 2 * COLS); c21.intoArray(tile, 2 * COLS + l);
-        c30.intoArray(tile, 3 * COLS); c31.intoArray(tile, 3 * COLS + l);
-        c40.intoArray(tile, 4 * COLS); c41.intoArray(tile, 4 * COLS + l);
-        c50.intoArray(tile, 5 * COLS); c51.intoArray(tile, 5 * COLS + l);
-        c60.intoArray(tile, 6 * COLS); c61.intoArray(tile, 6 * COLS + l);
-        c70.intoArray(tile, 7 * COLS); c71.intoArray(tile, 7 * COLS + l);
+        c00.intoArray(tile, TILE_AT); c01.intoArray(tile, TILE_AT + l);
+        c10.intoArray(tile, TILE_AT + COLS); c11.intoArray(tile, TILE_AT + COLS + l);
+        c20.intoArray(tile, TILE_AT + 2 * COLS); c21.intoArray(tile, TILE_AT + 2 * COLS + l);
+        c30.intoArray(tile, TILE_AT + 3 * COLS); c31.intoArray(tile, TILE_AT + 3 * COLS + l);
+        c40.intoArray(tile, TILE_AT + 4 * COLS); c41.intoArray(tile, TILE_AT + 4 * COLS + l);
+        c50.intoArray(tile, TILE_AT + 5 * COLS); c51.intoArray(tile, TILE_AT + 5 * COLS + l);
+        c60.intoArray(tile, TILE_AT + 6 * COLS); c61.intoArray(tile, TILE_AT + 6 * COLS + l);
+        c70.intoArray(tile, TILE_AT + 7 * COLS); c71.intoArray(tile, TILE_AT + 7 * COLS + l);
     }
 
     /** C rows from {@code cIndex} (stride {@code ldc} floats) (+)= tile: C on the heap, the common case in training. */
     private static void storeToArray(float[] tile, float[] c, int cIndex, int ldc, boolean add) {
         for (int i = 0; i < ROWS; i++) {
             for (int j = 0; j < COLS; j += LANES) {
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, i * COLS + j);
+                FloatVector v = FloatVector.fromArray(SPECIES, tile, TILE_AT + i * COLS + j);
                 int at = cIndex + i * ldc + j;
                 if (add) v = v.add(FloatVector.fromArray(SPECIES, c, at));
                 v.intoArray(c, at);
@@ -148,7 +155,7 @@ final class SgemmMicroKernel {
     private static void storeToSegment(float[] tile, MemorySegment c, long cPos, long ldcBytes, boolean add) {
         for (int i = 0; i < ROWS; i++) {
             for (int j = 0; j < COLS; j += LANES) {
-                FloatVector v = FloatVector.fromArray(SPECIES, tile, i * COLS + j);
+                FloatVector v = FloatVector.fromArray(SPECIES, tile, TILE_AT + i * COLS + j);
                 long at = cPos + i * ldcBytes + (long) j * Float.BYTES;
                 if (add) v = v.add(FloatVector.fromMemorySegment(SPECIES, c, at, NATIVE));
                 v.intoMemorySegment(c, at, NATIVE);

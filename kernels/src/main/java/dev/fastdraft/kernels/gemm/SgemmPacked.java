@@ -20,6 +20,9 @@ final class SgemmPacked {
 
     static final Blocking DEFAULT = new Blocking(4096, 1024, 32);
 
+    /** Tasks per thread in each parallel step (see {@code run}). */
+    private static final int TASKS_PER_THREAD = 4;
+
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private SgemmPacked() {}
@@ -29,13 +32,16 @@ final class SgemmPacked {
                     MemorySegment c, long cOff, int ldc, boolean accumulate) {
         SgemmBuffers caller = SgemmBuffers.ofThisThread();
         int panelsN = ceilDiv(n, COLS);
-        // columns go to threads first: each packs only its own part of B, and all share the packed A
-        int colGroups = Math.min(threads, panelsN);
-        int rowGroups = Math.max(1, threads / colGroups);
+        // Several tasks per thread, claimed as threads come free: a vCPU whose host core is busy
+        // elsewhere runs at half speed for seconds at a time, and with one equal share per thread the
+        // whole call waited for it (two threads measured no faster than one). Columns are split first:
+        // each task packs only its own part of B, and all share the packed A.
+        int wanted = threads == 1 ? 1 : threads * TASKS_PER_THREAD;
+        int colTasks = Math.min(wanted, panelsN);
         for (int ic = 0; ic < m; ic += blk.mcMax()) {
             int mc = Math.min(blk.mcMax(), m - ic);
             int panelsM = ceilDiv(mc, ROWS);
-            int rg = Math.min(rowGroups, panelsM);
+            int rowTasks = Math.min(panelsM, ceilDiv(wanted, colTasks));
             // equal blocks of at most KC: k = 600 runs as 300 + 300, not 512 + 88
             int depth = ceilDiv(k, ceilDiv(k, KC));
             for (int pc = 0; pc < k; pc += depth) {
@@ -43,14 +49,14 @@ final class SgemmPacked {
                 boolean add = accumulate || pc > 0;
                 float[] ap = caller.packedA(SgemmPacking.packedASize(mc));
                 int fic = ic, fpc = pc;
-                int packTasks = Math.min(threads, panelsM);
+                int packTasks = Math.min(wanted, panelsM);
                 forEach(pool, packTasks, t -> SgemmPacking.packA(a, aOff, lda, transA, fic, mc, fpc, kc, ap,
                         split(panelsM, packTasks, t), split(panelsM, packTasks, t + 1),
                         SgemmBuffers.ofThisThread().stage(SgemmPacking.stageSize(kc))));
-                forEach(pool, colGroups * rg, t -> {
-                    int cg = t / rg, r = t % rg;
-                    int p0 = split(panelsM, rg, r), p1 = split(panelsM, rg, r + 1);
-                    int j0 = split(panelsN, colGroups, cg) * COLS, j1 = Math.min(n, split(panelsN, colGroups, cg + 1) * COLS);
+                forEach(pool, colTasks * rowTasks, t -> {
+                    int cg = t / rowTasks, r = t % rowTasks;
+                    int p0 = split(panelsM, rowTasks, r), p1 = split(panelsM, rowTasks, r + 1);
+                    int j0 = split(panelsN, colTasks, cg) * COLS, j1 = Math.min(n, split(panelsN, colTasks, cg + 1) * COLS);
                     columns(blk, transB, b, bOff, ldb, fpc, kc, j0, j1, ap, fic, mc, p0, p1, c, cOff, ldc, add);
                 });
             }
@@ -108,7 +114,7 @@ final class SgemmPacked {
         for (int i = 0; i < h; i++) {
             long base = cOff + (long) (row + i) * ldc + col;
             for (int j = 0; j < w; j++) {
-                float v = buf[i * COLS + j];
+                float v = buf[SgemmMicroKernel.TILE_AT + i * COLS + j];
                 c.setAtIndex(F, base + j, add ? c.getAtIndex(F, base + j) + v : v);
             }
         }

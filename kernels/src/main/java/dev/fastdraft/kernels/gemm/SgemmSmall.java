@@ -198,6 +198,7 @@ final class SgemmSmall {
                             MemorySegment c, long cBase, int ldc, boolean add) {
         int vecEnd = kb - kb % L;
         float[] sums = SgemmBuffers.ofThisThread().tile;
+        int at = SgemmMicroKernel.TILE_AT;
         for (int j = j0; j < j1; j += 4) {
             int w = Math.min(4, j1 - j);
             long b0 = btOff + (long) j * btLd;
@@ -222,20 +223,20 @@ final class SgemmSmall {
                     y = FloatVector.fromMemorySegment(S, bt, (b3 + p) * Float.BYTES, NATIVE);
                     s03 = x0.fma(y, s03); s13 = x1.fma(y, s13);
                 }
-                sums[0] = Lanes.sum(s00);
-                sums[1] = Lanes.sum(s01);
-                sums[2] = Lanes.sum(s02);
-                sums[3] = Lanes.sum(s03);
-                sums[4] = Lanes.sum(s10);
-                sums[5] = Lanes.sum(s11);
-                sums[6] = Lanes.sum(s12);
-                sums[7] = Lanes.sum(s13);
+                sums[at + 0] = Lanes.sum(s00);
+                sums[at + 1] = Lanes.sum(s01);
+                sums[at + 2] = Lanes.sum(s02);
+                sums[at + 3] = Lanes.sum(s03);
+                sums[at + 4] = Lanes.sum(s10);
+                sums[at + 5] = Lanes.sum(s11);
+                sums[at + 6] = Lanes.sum(s12);
+                sums[at + 7] = Lanes.sum(s13);
                 for (int r = 0; r < h; r++) {
                     int ai = r == 0 ? a0 : a1;
                     long cRow = cBase + (long) (i + r) * ldc + j;
                     for (int q = 0; q < w; q++) {
                         long bq = btOff + (long) (j + q) * btLd;
-                        float s = sums[r * 4 + q];
+                        float s = sums[at + r * 4 + q];
                         for (int p = vecEnd; p < kb; p++) s += ar[ai + p] * bt.getAtIndex(F, bq + p);
                         c.setAtIndex(F, cRow + q, add ? c.getAtIndex(F, cRow + q) + s : s);
                     }
