@@ -22,7 +22,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "the whole pipeline on the built-in target, in about 5 minutes (--quick: about 1.5); runs with no arguments";
+        return "the whole pipeline on the built-in target, in about 3 minutes (--quick: about 1); runs with no arguments";
     }
 
     @Override

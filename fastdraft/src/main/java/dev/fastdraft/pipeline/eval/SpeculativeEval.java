@@ -31,49 +31,57 @@ public final class SpeculativeEval {
     public record Summary(int k, int prompts, int tokens, int baseTokens, double acceptanceRate, double blockEfficiency, double mbsu,
                           double speedup, double baseTokensPerSecond, double specTokensPerSecond, int identical) {}
 
+    /** {@code results}: every prompt for the first k, then every prompt for the next k, and so on. */
     public record Report(double parameterRatio, List<PromptResult> results, List<Summary> summaries) {}
 
     public static Report run(CausalLM target, CausalLM draft, List<int[]> prompts, int[] ks, int maxNew, SamplingConfig sampling,
                              IntPredicate stop, Consumer<String> progress) {
         double c = (double) target.parameterCount() / draft.parameterCount();
         SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft);
-        // warm the JIT on both paths so the first prompt is not timed cold
+        // warm the JIT on every path with one whole untimed prompt: with only a few tokens, the first timed
+        // prompts still ran partly cold, and whichever side ran first looked slower
         int[] warm = prompts.get(0);
-        Generator.generate(target, warm, Math.min(8, maxNew), new Sampler(sampling), null, null);
-        decoder.generate(warm, Math.min(8, maxNew), SpeculativeDecoder.DraftLength.fixed(ks[0]), sampling, null, null);
+        Generator.generate(target, warm, maxNew, new Sampler(sampling), stop, null);
+        for (int k : ks) decoder.generate(warm, maxNew, SpeculativeDecoder.DraftLength.fixed(k), sampling, stop, null);
 
-        List<PromptResult> results = new ArrayList<>();
-        List<int[]> baseIds = new ArrayList<>();
-        List<Long> baseNanos = new ArrayList<>();
+        // each prompt runs with the target alone and then with every k, one right after the other, so that a
+        // slow minute on a shared machine slows both sides of a ratio alike
+        List<List<PromptResult>> byK = new ArrayList<>();
+        for (int q = 0; q < ks.length; q++) byK.add(new ArrayList<>());
         for (int i = 0; i < prompts.size(); i++) {
             long t0 = System.nanoTime();
             GenerationResult base = Generator.generate(target, prompts.get(i), maxNew, new Sampler(sampling), stop, null);
-            baseNanos.add(System.nanoTime() - t0);
-            baseIds.add(base.ids());
-            if (progress != null) progress.accept(String.format(java.util.Locale.ROOT, "target alone: prompt %d/%d, %d tokens at %.1f tok/s",
-                    i + 1, prompts.size(), base.ids().length, base.ids().length / (baseNanos.get(i) / 1e9)));
+            long baseNanos = System.nanoTime() - t0;
+            if (progress != null) progress.accept(String.format(java.util.Locale.ROOT, "prompt %d/%d, target alone: %d tokens at %.1f tok/s",
+                    i + 1, prompts.size(), base.ids().length, base.ids().length / (baseNanos / 1e9)));
+            for (int q = 0; q < ks.length; q++) {
+                int k = ks[q];
+                long t1 = System.nanoTime();
+                SpeculativeResult r = decoder.generate(prompts.get(i), maxNew, SpeculativeDecoder.DraftLength.fixed(k), sampling, stop, null);
+                long nanos = System.nanoTime() - t1;
+                byK.get(q).add(new PromptResult(i, k, prompts.get(i).length, base.ids(), r.ids(), baseNanos, nanos,
+                        r.drafted(), r.accepted(), r.targetCalls()));
+                if (progress != null) progress.accept(String.format(java.util.Locale.ROOT, "prompt %d/%d, k=%d: accepted %d/%d, %.2f tokens per target call, %.1f tok/s",
+                        i + 1, prompts.size(), k, r.accepted(), r.drafted(), r.blockEfficiency(), r.ids().length / (nanos / 1e9)));
+            }
         }
+        List<PromptResult> results = new ArrayList<>();
         List<Summary> summaries = new ArrayList<>();
-        for (int k : ks) {
+        for (int q = 0; q < ks.length; q++) {
+            int k = ks[q];
             int drafted = 0, accepted = 0, calls = 0, tokens = 0, baseTokens = 0, same = 0;
             long specTime = 0, baseTime = 0;
-            for (int i = 0; i < prompts.size(); i++) {
-                long t0 = System.nanoTime();
-                SpeculativeResult r = decoder.generate(prompts.get(i), maxNew, SpeculativeDecoder.DraftLength.fixed(k), sampling, stop, null);
-                long nanos = System.nanoTime() - t0;
-                PromptResult pr = new PromptResult(i, k, prompts.get(i).length, baseIds.get(i), r.ids(), baseNanos.get(i), nanos, r.drafted(), r.accepted(), r.targetCalls());
-                results.add(pr);
-                drafted += r.drafted();
-                accepted += r.accepted();
-                calls += r.targetCalls();
-                tokens += r.ids().length;
-                baseTokens += baseIds.get(i).length;
-                specTime += nanos;
-                baseTime += baseNanos.get(i);
+            for (PromptResult pr : byK.get(q)) {
+                drafted += pr.drafted();
+                accepted += pr.accepted();
+                calls += pr.targetCalls();
+                tokens += pr.specIds().length;
+                baseTokens += pr.baseIds().length;
+                specTime += pr.specNanos();
+                baseTime += pr.baseNanos();
                 if (pr.identical()) same++;
-                if (progress != null) progress.accept(String.format(java.util.Locale.ROOT, "k=%d: prompt %d/%d, accepted %d/%d, %.2f tokens per target call, %.1f tok/s",
-                        k, i + 1, prompts.size(), r.accepted(), r.drafted(), r.blockEfficiency(), r.ids().length / (nanos / 1e9)));
             }
+            results.addAll(byK.get(q));
             double tau = calls == 0 ? 0 : (double) tokens / calls;
             double baseTps = baseTokens / (baseTime / 1e9), specTps = tokens / (specTime / 1e9);
             summaries.add(new Summary(k, prompts.size(), tokens, baseTokens, drafted == 0 ? 0 : (double) accepted / drafted, tau,
