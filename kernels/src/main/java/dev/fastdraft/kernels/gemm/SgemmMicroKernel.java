@@ -29,9 +29,9 @@ final class SgemmMicroKernel {
     /** Depth of one packed block, and the stride of the rows of a packed A micro-panel. */
     static final int KC = 256;
     /**
-     * Where a tile starts in its buffer, and the buffer's size: 64 bytes of padding on each side. After
-     * a GC had copied two threads' tile buffers next to each other, their shared cache line bounced
-     * between the cores on every tile and two threads ran no faster than one.
+     * Where a tile starts in its buffer, and the buffer's size: 64 bytes of padding on each side, so that
+     * two threads' tiles, written on every tile, never share a cache line, even after a GC has moved the
+     * buffers next to each other.
      */
     static final int TILE_AT = 16;
     static final int TILE_BUFFER = TILE_AT + ROWS * COLS + TILE_AT;
@@ -59,10 +59,10 @@ final class SgemmMicroKernel {
     }
 
     /**
-     * The sum written to {@code tile} (ROWS x COLS, row-major, from {@link #TILE_AT}). The loop touches only arrays: with a
-     * MemorySegment store inside it, C2 sometimes failed to intrinsify the vector ops once segments of
-     * several kinds had been seen (heap and native), and the whole kernel fell back to boxed vectors,
-     * 10x slower (training dropped from 300 to 45 tokens/s).
+     * The sum written to {@code tile} (ROWS x COLS, row-major, from {@link #TILE_AT}). The loop touches
+     * only arrays: with a MemorySegment store inside it, C2 sometimes failed to intrinsify the vector ops
+     * once segments of several kinds had been seen (heap and native), and the whole kernel fell back to
+     * boxed vectors, 10x slower (training dropped from 300 to 45 tokens/s).
      */
     static void toBuffer(int kc, float[] a, int ai, float[] b, int bi, float[] tile) {
         if (ROWS == 8) tile8(kc, a, ai, b, bi, tile);
