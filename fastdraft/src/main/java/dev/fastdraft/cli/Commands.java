@@ -12,6 +12,7 @@ final class Commands {
                 new InitDraftCommand(),
                 new TrainTokenizerCommand(),
                 new PrepareCommand(),
+                new CutPromptsCommand(),
                 new TrainCommand(),
                 new PretrainCommand(),
                 new SynthCommand(),

@@ -13,6 +13,7 @@ import dev.fastdraft.pipeline.draft.DraftDesign;
 import dev.fastdraft.pipeline.draft.ParameterCount;
 import dev.fastdraft.pipeline.eval.SpeculativeEval;
 import dev.fastdraft.pipeline.prepare.PrepareOptions;
+import dev.fastdraft.pipeline.prepare.PromptCutter;
 import dev.fastdraft.pipeline.synth.SamplePlan;
 import dev.fastdraft.pipeline.synth.SynthSettings;
 import dev.fastdraft.pipeline.train.Pretrain;
@@ -175,10 +176,8 @@ public final class Demo {
         // source files open with a licence and imports: prompts come from their last two thirds; the target's own
         // text is short and has none
         boolean skipHead = !Files.isRegularFile(ownText());
-        List<String> prompts = DemoPrompts.cut(tokens, tok, eos, count, o.plan().promptTokens(), o.plan().evalNewTokens(), skipHead, seed);
-        StringBuilder sb = new StringBuilder();
-        for (String s : prompts) sb.append(Json.write(Map.of("prompt", s))).append('\n');
-        AtomicFile.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        List<String> prompts = PromptCutter.cut(tokens, tok, eos, count, o.plan().promptTokens(), o.plan().evalNewTokens(), skipHead, seed);
+        PromptCutter.write(file, prompts);
         return prompts;
     }
 

@@ -1,25 +1,43 @@
-package dev.fastdraft.pipeline.demo;
+package dev.fastdraft.pipeline.prepare;
 
+import dev.fastdraft.models.io.AtomicFile;
+import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import dev.fastdraft.pipeline.TokenFile;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Code-completion prompts cut from a token file, from distinct documents while there are enough; each starts at the beginning
- * of a line somewhere inside the document and runs for a fixed number of tokens, so that the model continues
- * real code in the middle of a file.
+ * Prompts cut from a token file made by {@code prepare} (documents separated by an end-of-text id), from distinct
+ * documents while there are enough: each starts at the beginning of a line somewhere inside its document and
+ * runs for a fixed number of tokens, so that a model continues real text or code where it stands. Cut from the
+ * held-out file, they are prompts neither the target nor the draft has seen.
  */
-final class DemoPrompts {
+public final class PromptCutter {
     /** Words of the licence header every JDK source file opens with: code makes a better prompt. */
     private static final java.util.regex.Pattern LICENCE = java.util.regex.Pattern.compile("Copyright|Oracle|GNU|License|Classpath");
 
-    private DemoPrompts() {}
+    /** The file has too few documents long enough for the prompts asked for. */
+    public static final class TooFewDocuments extends IOException {
+        TooFewDocuments(String message) {
+            super(message);
+        }
+    }
 
-    static List<String> cut(Path tokens, Tokenizer tok, int separator, int count, int promptTokens, int roomAfter, boolean skipHead, long seed) throws IOException {
+    private PromptCutter() {}
+
+    /**
+     * {@code count} prompts of {@code promptTokens} tokens, each followed in its document by at least {@code roomAfter}
+     * more. {@code skipHead}: start in the last two thirds of each document and drop windows that mention a
+     * licence (source files open with a licence header and imports). Throws when the file has too few long documents.
+     */
+    public static List<String> cut(Path tokens, Tokenizer tok, int separator, int count, int promptTokens, int roomAfter, boolean skipHead, long seed)
+            throws IOException {
         List<long[]> docs = new ArrayList<>();
         try (TokenFile f = TokenFile.open(tokens)) {
             long start = 0, n = f.length();
@@ -52,10 +70,17 @@ final class DemoPrompts {
                 if (!text.isBlank() && !(skipHead && LICENCE.matcher(text).find())) prompts.add(text);
             }
             if (prompts.size() < count) {
-                throw new IOException(tokens + " holds too few documents long enough for " + count + " prompts of " + promptTokens + " tokens (found "
+                throw new TooFewDocuments(tokens + " holds too few documents long enough for " + count + " prompts of " + promptTokens + " tokens (found "
                         + prompts.size() + ")");
             }
             return prompts;
         }
+    }
+
+    /** Writes prompts as JSON Lines with a {@code prompt} field, the form {@code synth} and {@code eval} read. */
+    public static void write(Path file, List<String> prompts) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String s : prompts) sb.append(Json.write(Map.of("prompt", s))).append('\n');
+        AtomicFile.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 }
