@@ -27,7 +27,7 @@ final class SgemmMicroKernel {
     /** Rows of the tile: as many as the vector registers hold next to the B vectors and the broadcasts. */
     static final int ROWS = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
     /** Depth of one packed block, and the stride of the rows of a packed A micro-panel. */
-    static final int KC = 256;
+    static final int KC = 512;
     /**
      * Where a tile starts in its buffer, and the buffer's size: 64 bytes of padding on each side, so that
      * two threads' tiles, written on every tile, never share a cache line, even after a GC has moved the
