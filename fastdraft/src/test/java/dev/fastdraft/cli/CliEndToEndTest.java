@@ -1,5 +1,6 @@
 package dev.fastdraft.cli;
 
+import static dev.fastdraft.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fastdraft.engine.DType;
@@ -8,11 +9,8 @@ import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.io.Npy;
 import dev.fastdraft.models.llama.LlamaLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,14 +25,6 @@ class CliEndToEndTest {
     static Path dir;
     static Path model;
 
-    record Run(int rc, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new Console(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false));
-        return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
-
     @BeforeAll
     static void tinyModel() throws Exception {
         ModelConfig c = ModelConfig.builder(Architecture.LLAMA).vocabSize(50).hiddenSize(32).intermediateSize(64).numLayers(2)
@@ -46,15 +36,15 @@ class CliEndToEndTest {
     @Test
     void logitsWritesOneRowPerId() throws Exception {
         Path out = dir.resolve("l.npy");
-        Run r = cli("logits", "--model", model.toString(), "--ids", "1,2,3,4", "--out", out.toString());
+        CliRun r = cli("logits", "--model", model.toString(), "--ids", "1,2,3,4", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
         assertArrayEquals(new int[] {4, 50}, Npy.read(out).shape());
     }
 
     @Test
     void greedyGenerateIsDeterministicAndMatchesLogits() throws Exception {
-        Run a = cli("generate", "--model", model.toString(), "--ids", "5,6,7", "--max-new-tokens", "6", "--temperature", "0", "--ignore-eos", "--json");
-        Run b = cli("generate", "--model", model.toString(), "--ids", "5,6,7", "--max-new-tokens", "6", "--temperature", "0", "--ignore-eos", "--json");
+        CliRun a = cli("generate", "--model", model.toString(), "--ids", "5,6,7", "--max-new-tokens", "6", "--temperature", "0", "--ignore-eos", "--json");
+        CliRun b = cli("generate", "--model", model.toString(), "--ids", "5,6,7", "--max-new-tokens", "6", "--temperature", "0", "--ignore-eos", "--json");
         assertEquals(0, a.rc(), a.err());
         Map<String, Object> ja = Json.parseObject(a.out().trim());
         assertEquals(ja.get("ids"), Json.parseObject(b.out().trim()).get("ids"));
@@ -77,7 +67,7 @@ class CliEndToEndTest {
         for (int i = 0; i < 600; i++) bb.putInt((i * 7 + i / 3) % 50);
         Files.write(data, bb.array());
         Path out = dir.resolve("trained"), log = dir.resolve("log.json");
-        Run r = cli("train", "--init", model.toString(), "--data", data.toString(), "--seq-len", "16", "--batch", "2", "--steps", "8",
+        CliRun r = cli("train", "--init", model.toString(), "--data", data.toString(), "--seq-len", "16", "--batch", "2", "--steps", "8",
                 "--lr", "3e-3", "--weight-decay", "0.1", "--beta1", "0.9", "--beta2", "0.95", "--eps", "1e-8", "--grad-clip", "1",
                 "--schedule", "constant", "--data-order", "sequential", "--log-json", log.toString(), "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
@@ -94,9 +84,9 @@ class CliEndToEndTest {
         ModelConfig c = ModelConfig.builder(Architecture.LLAMA).vocabSize(50).hiddenSize(16).intermediateSize(32).numLayers(1)
                 .numHeads(2).numKvHeads(1).maxPositionEmbeddings(128).tieWordEmbeddings(true).eosTokenIds(0).build();
         LlamaLoader.save(LlamaLoader.initialize(c, 99, 0.2), draft, DType.F32);
-        Run base = cli("generate", "--model", model.toString(), "--ids", "9,8,7,6", "--max-new-tokens", "24", "--ignore-eos", "--json");
+        CliRun base = cli("generate", "--model", model.toString(), "--ids", "9,8,7,6", "--max-new-tokens", "24", "--ignore-eos", "--json");
         for (String k : new String[] {"1", "3", "6"}) {
-            Run spec = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "9,8,7,6",
+            CliRun spec = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "9,8,7,6",
                     "--max-new-tokens", "24", "--draft-tokens", k, "--ignore-eos", "--json");
             assertEquals(0, spec.rc(), spec.err());
             Map<String, Object> j = Json.parseObject(spec.out().trim());
@@ -106,7 +96,7 @@ class CliEndToEndTest {
         Path other = dir.resolve("other");
         ModelConfig c2 = c.toBuilder().vocabSize(51).build();
         LlamaLoader.save(LlamaLoader.initialize(c2, 1, 0.2), other, DType.F32);
-        Run bad = cli("speculate", "--target", model.toString(), "--draft", other.toString(), "--ids", "1", "--max-new-tokens", "3");
+        CliRun bad = cli("speculate", "--target", model.toString(), "--draft", other.toString(), "--ids", "1", "--max-new-tokens", "3");
         assertEquals(2, bad.rc());
         assertTrue(bad.err().contains("vocabulary of 51"), bad.err());
     }
@@ -115,13 +105,13 @@ class CliEndToEndTest {
     void logitsOnAnOpenClDeviceMatchTheCpu() throws Exception {
         Path cpu = dir.resolve("cpu.npy"), dev = dir.resolve("dev.npy");
         assertEquals(0, cli("logits", "--model", model.toString(), "--ids", "3,1,4,1,5", "--out", cpu.toString()).rc());
-        Run r = cli("logits", "--model", model.toString(), "--ids", "3,1,4,1,5", "--out", dev.toString(), "--device", "opencl:0");
+        CliRun r = cli("logits", "--model", model.toString(), "--ids", "3,1,4,1,5", "--out", dev.toString(), "--device", "opencl:0");
         org.junit.jupiter.api.Assumptions.assumeTrue(r.rc() == 0, () -> "skipped: no OpenCL device here (" + r.err().trim() + ")");
         float[] a = Npy.read(cpu).toFloatArray(), b = Npy.read(dev).toFloatArray();
         float max = 0;
         for (float v : a) max = Math.max(max, Math.abs(v));
         for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-4f * max, "logit " + i);
-        Run bad = cli("logits", "--model", model.toString(), "--ids", "1", "--out", dev.toString(), "--device", "opencl:99");
+        CliRun bad = cli("logits", "--model", model.toString(), "--ids", "1", "--out", dev.toString(), "--device", "opencl:99");
         assertEquals(2, bad.rc());
         assertTrue(bad.err().contains("opencl:99"), bad.err());
     }
@@ -132,7 +122,7 @@ class CliEndToEndTest {
         ByteBuffer bb = ByteBuffer.allocate(4 * 200).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 200; i++) bb.putInt(i % 50);
         Files.write(data, bb.array());
-        Run r = cli("train", "--init", model.toString(), "--data", data.toString(), "--seq-len", "8", "--batch", "2", "--steps", "5",
+        CliRun r = cli("train", "--init", model.toString(), "--data", data.toString(), "--seq-len", "8", "--batch", "2", "--steps", "5",
                 "--lr", "1e30", "--grad-clip", "0", "--out", dir.resolve("nan-out").toString());
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().contains("training diverged") && r.err().contains("at step"), r.err());
@@ -141,13 +131,13 @@ class CliEndToEndTest {
 
     @Test
     void userMistakesGetOneLineErrors() {
-        Run r = cli("logits", "--model", model.toString(), "--ids", "1,99", "--out", dir.resolve("x.npy").toString());
+        CliRun r = cli("logits", "--model", model.toString(), "--ids", "1,99", "--out", dir.resolve("x.npy").toString());
         assertEquals(2, r.rc());
         assertEquals("error: --ids: id 99 at position 2 is outside the vocabulary [0, 50)", r.err().trim());
-        Run m = cli("generate", "--model", dir.resolve("nope").toString(), "--ids", "1");
+        CliRun m = cli("generate", "--model", dir.resolve("nope").toString(), "--ids", "1");
         assertEquals(2, m.rc());
         assertFalse(m.err().contains("\tat "), "no stack trace: " + m.err());
-        Run t = cli("generate", "--model", model.toString(), "--prompt", "hi");
+        CliRun t = cli("generate", "--model", model.toString(), "--prompt", "hi");
         assertEquals(2, t.rc());
         assertTrue(t.err().contains("no tokenizer.json"), t.err());
     }

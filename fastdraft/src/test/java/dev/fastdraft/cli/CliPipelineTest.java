@@ -1,14 +1,12 @@
 package dev.fastdraft.cli;
 
+import static dev.fastdraft.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.pipeline.TinyModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,15 +19,7 @@ class CliPipelineTest {
     static Path dir;
     static Path target, draft, prompts;
 
-    record Run(int rc, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new Console(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false));
-        return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
-
-    static void oneLineError(Run r, String fragment) {
+    static void oneLineError(CliRun r, String fragment) {
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().contains(fragment), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -46,18 +36,18 @@ class CliPipelineTest {
     @Test
     void synthThenDistillWithKl() throws Exception {
         Path data = dir.resolve("synth.jsonl");
-        Run s = cli("synth", "--target", target.toString(), "--prompts", prompts.toString(), "--out", data.toString(), "--temperatures", "0,0.8",
+        CliRun s = cli("synth", "--target", target.toString(), "--prompts", prompts.toString(), "--out", data.toString(), "--temperatures", "0,0.8",
                 "--samples-per-prompt", "3", "--max-new-tokens", "12", "--batch", "4", "--store-topk", "5", "--seed", "9");
         assertEquals(0, s.rc(), s.err());
         assertTrue(s.out().contains("12 records written"), s.out());
         assertTrue(s.err().contains("tok/s"), "progress line: " + s.err());
         assertEquals(12, Files.readAllLines(data).size());
-        Run again = cli("synth", "--target", target.toString(), "--prompts", prompts.toString(), "--out", data.toString(), "--temperatures", "0,0.8",
+        CliRun again = cli("synth", "--target", target.toString(), "--prompts", prompts.toString(), "--out", data.toString(), "--temperatures", "0,0.8",
                 "--samples-per-prompt", "3", "--max-new-tokens", "12", "--batch", "4", "--store-topk", "5", "--seed", "9");
         assertTrue(again.out().contains("0 records written (12 were there)"), again.out());
 
         Path out = dir.resolve("distilled");
-        Run d = cli("distill", "--draft", draft.toString(), "--data", data.toString(), "--out", out.toString(), "--loss", "kl", "--kd-weight", "0.5",
+        CliRun d = cli("distill", "--draft", draft.toString(), "--data", data.toString(), "--out", out.toString(), "--loss", "kl", "--kd-weight", "0.5",
                 "--steps", "4", "--batch", "2", "--seq-len", "24", "--lr", "3e-3", "--val-fraction", "0.3", "--save-dtype", "bf16");
         assertEquals(0, d.rc(), d.err());
         assertTrue(d.out().startsWith("distilled " + out + ": 4 steps"), d.out());
@@ -74,14 +64,14 @@ class CliPipelineTest {
         Path train = TinyModels.tokens(dir.resolve("t.bin"), TinyModels.patterned(600, TinyModels.VOCAB));
         Path val = TinyModels.tokens(dir.resolve("v.bin"), TinyModels.patterned(200, TinyModels.VOCAB));
         byte[] before = Files.readAllBytes(d.resolve("model.safetensors"));
-        Run r = cli("pretrain", "--draft", d.toString(), "--data", train.toString(), "--val-data", val.toString(), "--tokens", "256",
+        CliRun r = cli("pretrain", "--draft", d.toString(), "--data", train.toString(), "--val-data", val.toString(), "--tokens", "256",
                 "--seq-len", "16", "--batch", "2", "--lr", "3e-3", "--warmup", "1");
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().matches("(?s)pretrained .*: 8 steps, train loss [0-9.]+, validation loss [0-9.]+, perplexity [0-9.]+\\s*"), r.out());
         assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(d.resolve("model.safetensors"))), "trained in place");
         assertEquals("float32", ModelConfig.load(d.resolve("config.json")).torchDtype(), "saved as the draft was stored");
         Path half = TinyModels.model(dir.resolve("pre-bf16"), TinyModels.config(16, 1, 64), 4, 0.1, DType.BF16);
-        Run h = cli("pretrain", "--draft", half.toString(), "--data", train.toString(), "--tokens", "64", "--seq-len", "16", "--batch", "2",
+        CliRun h = cli("pretrain", "--draft", half.toString(), "--data", train.toString(), "--tokens", "64", "--seq-len", "16", "--batch", "2",
                 "--out", dir.resolve("pre-bf16-out").toString());
         assertEquals(0, h.rc(), h.err());
         assertEquals("bfloat16", ModelConfig.load(dir.resolve("pre-bf16-out").resolve("config.json")).torchDtype(), "a bf16 draft stays bf16");
@@ -99,7 +89,7 @@ class CliPipelineTest {
         Files.writeString(bad, "{\"prompt\": \"ok\"}\n{\"prompt\": \"broken\n{\"text\": \"no prompt field\"}\n");
         Path out = dir.resolve("x.jsonl");
         oneLineError(cli("synth", "--target", target.toString(), "--prompts", bad.toString(), "--out", out.toString()), "bad.jsonl:2:");
-        Run skipped = cli("synth", "--target", target.toString(), "--prompts", bad.toString(), "--out", out.toString(), "--skip-bad-lines",
+        CliRun skipped = cli("synth", "--target", target.toString(), "--prompts", bad.toString(), "--out", out.toString(), "--skip-bad-lines",
                 "--temperatures", "0", "--max-new-tokens", "3");
         assertEquals(0, skipped.rc(), skipped.err());
         assertTrue(skipped.out().contains("1 records written"), skipped.out());
@@ -126,7 +116,7 @@ class CliPipelineTest {
 
     @Test
     void helpListsThePipelineCommands() {
-        Run r = cli("--help");
+        CliRun r = cli("--help");
         for (String c : new String[] {"train", "pretrain", "synth", "distill", "speculate", "eval"}) assertTrue(r.out().contains(c), r.out());
     }
 }

@@ -1,11 +1,9 @@
 package dev.fastdraft.cli;
 
+import static dev.fastdraft.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fastdraft.models.io.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +19,6 @@ class CutPromptsCommandTest {
     static Path dir;
     static Path tok, tokens;
     static final List<String> docs = new ArrayList<>();
-
-    record Run(int rc, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new Console(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false));
-        return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
 
     @BeforeAll
     static void corpus() throws Exception {
@@ -46,14 +36,14 @@ class CutPromptsCommandTest {
         tok = dir.resolve("tok");
         assertEquals(0, cli("train-tokenizer", "--input", text.toString(), "--vocab-size", "300", "--out", tok.toString()).rc());
         tokens = dir.resolve("tokens.bin");
-        Run p = cli("prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--out", tokens.toString());
+        CliRun p = cli("prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--out", tokens.toString());
         assertEquals(0, p.rc(), p.err());
     }
 
     @Test
     void cutsWindowsThatStartAtALineOfARealDocument() throws Exception {
         Path out = dir.resolve("prompts.jsonl");
-        Run r = cli("cut-prompts", "--tokenizer", tok.toString(), "--tokens", tokens.toString(), "--count", "6", "--length", "10",
+        CliRun r = cli("cut-prompts", "--tokenizer", tok.toString(), "--tokens", tokens.toString(), "--count", "6", "--length", "10",
                 "--room", "20", "--seed", "3", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
         assertEquals("wrote 6 prompts of 10 tokens to " + out, r.out().trim());
@@ -66,7 +56,7 @@ class CutPromptsCommandTest {
             assertTrue(docs.stream().anyMatch(d -> d.contains(prompt) && (d.startsWith(prompt) || d.contains("\n" + prompt))),
                     "a window of a document, from the start of a line: '" + prompt + "'");
         }
-        Run again = cli("cut-prompts", "--tokenizer", tok.toString(), "--tokens", tokens.toString(), "--count", "6", "--length", "10",
+        CliRun again = cli("cut-prompts", "--tokenizer", tok.toString(), "--tokens", tokens.toString(), "--count", "6", "--length", "10",
                 "--room", "20", "--seed", "3", "--out", dir.resolve("again.jsonl").toString());
         assertEquals(0, again.rc(), again.err());
         assertEquals(lines, Files.readAllLines(dir.resolve("again.jsonl")), "the same seed cuts the same prompts");
@@ -75,7 +65,7 @@ class CutPromptsCommandTest {
     @Test
     void userMistakesGetOneLineErrors() {
         Path out = dir.resolve("x.jsonl");
-        Run r = cli("cut-prompts", "--tokenizer", tok.toString(), "--tokens", tokens.toString(), "--count", "5", "--length", "4000", "--out", out.toString());
+        CliRun r = cli("cut-prompts", "--tokenizer", tok.toString(), "--tokens", tokens.toString(), "--count", "5", "--length", "4000", "--out", out.toString());
         assertEquals(2, r.rc());
         assertTrue(r.err().trim().startsWith("error: " + tokens + " holds too few documents long enough for 5 prompts of 4000 tokens"), r.err());
         assertTrue(r.err().trim().endsWith("; lower --count, --length or --room, or give a larger file"), r.err());

@@ -16,7 +16,7 @@ class DemoCommandTest {
     @Test
     void outputThatIsAFileIsOneLineError() throws Exception {
         Path file = Files.writeString(dir.resolve("taken"), "x");
-        var r = InitDraftCommandTest.cli("--quick", "--out", file.toString());
+        var r = CliRun.cli("--quick", "--out", file.toString());
         assertEquals(2, r.rc(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("is a file; give a directory"), r.err());
@@ -25,7 +25,7 @@ class DemoCommandTest {
     @Test
     void outputUnderAFileCannotBeCreated() throws Exception {
         Path file = Files.writeString(dir.resolve("plain"), "x");
-        var r = InitDraftCommandTest.cli("demo", "--out", file.resolve("sub").toString());
+        var r = CliRun.cli("demo", "--out", file.resolve("sub").toString());
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().startsWith("error: cannot create"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -33,14 +33,14 @@ class DemoCommandTest {
 
     @Test
     void unknownOptionNamesTheDemo() {
-        var r = InitDraftCommandTest.cli("--no-such-option");
+        var r = CliRun.cli("--no-such-option");
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().contains("--no-such-option"), r.err());
     }
 
     @Test
     void helpListsTheDemoFirst() {
-        var r = InitDraftCommandTest.cli("--help");
+        var r = CliRun.cli("--help");
         assertEquals(0, r.rc());
         assertTrue(r.out().contains("demo"), r.out());
     }

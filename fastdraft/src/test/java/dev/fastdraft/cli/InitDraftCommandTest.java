@@ -1,14 +1,12 @@
 package dev.fastdraft.cli;
 
+import static dev.fastdraft.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.pipeline.SharedTokenizers;
 import dev.fastdraft.pipeline.draft.ParameterCount;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -22,14 +20,6 @@ class InitDraftCommandTest {
     @TempDir
     static Path dir;
     static Path target;
-
-    record Run(int rc, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new Console(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false));
-        return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
 
     /** Llama-3.2-1B's config.json as published (weights are not needed). */
     static final String LLAMA_3_2_1B = """
@@ -65,7 +55,7 @@ class InitDraftCommandTest {
         Files.copy(tok.resolve("tokenizer.json"), withTok.resolve("tokenizer.json"));
         Files.copy(tok.resolve("tokenizer_config.json"), withTok.resolve("tokenizer_config.json"));
         Path out = dir.resolve("draft");
-        Run r = cli("init-draft", "--target", withTok.toString(), "--layers", "2", "--hidden", "128", "--heads", "2", "--seed", "5", "--out", out.toString());
+        CliRun r = cli("init-draft", "--target", withTok.toString(), "--layers", "2", "--hidden", "128", "--heads", "2", "--seed", "5", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
 
         ModelConfig target = ModelConfig.load(withTok.resolve("config.json"));
@@ -89,7 +79,7 @@ class InitDraftCommandTest {
         assertArrayEquals(Files.readAllBytes(tok.resolve("tokenizer.json")), Files.readAllBytes(out.resolve("tokenizer.json")));
         assertTrue(Files.exists(out.resolve("tokenizer_config.json")));
         // a draft of a draft: the output is itself a valid target directory
-        Run again = cli("init-draft", "--target", out.toString(), "--layers", "1", "--hidden", "64", "--dtype", "bf16", "--out", dir.resolve("draft2").toString());
+        CliRun again = cli("init-draft", "--target", out.toString(), "--layers", "1", "--hidden", "64", "--dtype", "bf16", "--out", dir.resolve("draft2").toString());
         assertEquals(0, again.rc(), again.err());
         assertEquals("bfloat16", ModelConfig.load(dir.resolve("draft2")).torchDtype());
     }
@@ -97,7 +87,7 @@ class InitDraftCommandTest {
     @Test
     void untiedDraftWithoutTokenizerFilesSaysSo() throws Exception {
         Path out = dir.resolve("untied");
-        Run r = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--untied", "--out", out.toString());
+        CliRun r = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--untied", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.err().contains("has no tokenizer.json"), r.err());
         try (LlamaLoader.Loaded draft = LlamaLoader.open(out)) {
@@ -113,12 +103,12 @@ class InitDraftCommandTest {
         Path out = dir.resolve("twice");
         assertEquals(0, cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--out", out.toString()).rc());
         byte[] before = Files.readAllBytes(out.resolve("model.safetensors"));
-        Run refused = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--seed", "9", "--out", out.toString());
+        CliRun refused = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--seed", "9", "--out", out.toString());
         assertEquals(2, refused.rc());
         assertEquals("error: --out " + out + " already holds a model (config.json); choose another directory or add --force to replace it", refused.err().trim());
         assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")));
         Files.writeString(out.resolve("checkpoint.safetensors"), "stale training state");
-        Run forced = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--seed", "9", "--force", "--out", out.toString());
+        CliRun forced = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--seed", "9", "--force", "--out", out.toString());
         assertEquals(0, forced.rc(), forced.err());
         assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(out.resolve("model.safetensors"))), "a new seed, new weights");
         assertFalse(Files.exists(out.resolve("checkpoint.safetensors")), "a replaced model's training checkpoint would resume the wrong model");
@@ -145,7 +135,7 @@ class InitDraftCommandTest {
     }
 
     static void assertError(String expected, String... args) {
-        Run r = cli(args);
+        CliRun r = cli(args);
         assertEquals(2, r.rc(), r.err());
         assertEquals(expected, r.err().trim());
     }

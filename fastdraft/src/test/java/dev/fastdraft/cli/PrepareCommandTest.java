@@ -1,12 +1,11 @@
 package dev.fastdraft.cli;
 
+import static dev.fastdraft.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import dev.fastdraft.pipeline.SharedTokenizers;
 import dev.fastdraft.pipeline.TokenFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +20,6 @@ class PrepareCommandTest {
     @TempDir
     static Path dir;
     static Path tok, text, jsonl, zip;
-
-    record Run(int rc, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new Console(new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), false));
-        return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    }
 
     @BeforeAll
     static void corpus() throws Exception {
@@ -48,7 +39,7 @@ class PrepareCommandTest {
     @Test
     void preparesAndSummarises() throws Exception {
         Path out = dir.resolve("train.bin"), val = dir.resolve("val.bin");
-        Run r = cli("prepare", "--tokenizer", tok.toString(), "--input", text.toString(), jsonl.toString(), zip.toString(),
+        CliRun r = cli("prepare", "--tokenizer", tok.toString(), "--input", text.toString(), jsonl.toString(), zip.toString(),
                 "--text-field", "content", "--skip-bad-lines", "--include", "*.java", "--val-out", val.toString(), "--val-fraction", "0.2",
                 "--threads", "2", "--out", out.toString());
         assertEquals(0, r.rc(), r.err());
@@ -93,7 +84,7 @@ class PrepareCommandTest {
     }
 
     static void assertError(String expected, String... args) {
-        Run r = cli(args);
+        CliRun r = cli(args);
         assertEquals(2, r.rc(), r.err());
         assertEquals(expected, r.err().trim());
     }
