@@ -89,7 +89,7 @@ public final class Demo {
         section(3, "pre-train the draft on code (prepare + pretrain)");
         Path train = dir.resolve("data/train.bin"), val = dir.resolve("data/val.bin");
         if (!done("corpus")) {
-            corpus(tok, train, val);
+            corpus(train, val);
             mark("corpus");
         }
         Path pretrained = dir.resolve("draft-pretrained");
@@ -144,7 +144,7 @@ public final class Demo {
         return result;
     }
 
-    private void corpus(Tokenizer tok, Path train, Path val) throws Exception {
+    private void corpus(Path train, Path val) throws Exception {
         Path src = o.corpus() != null ? o.corpus() : Path.of(System.getProperty("java.home"), "lib", "src.zip");
         List<String> include = List.of();
         double valFraction = 0.01;
