@@ -13,7 +13,6 @@ import dev.fastdraft.models.io.Json;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,9 +115,9 @@ public final class GemvBenchmark implements Command {
                 ratio[r] = matrixBytes / nsRows[r] / read[r];
                 rowsCost[r] = nsRows[r] / nsOne[r];
             }
-            double tRows = median(nsRows), tOne = median(nsOne), readGbs = median(read), triadGbs = median(triad);
+            double tRows = Stats.median(nsRows), tOne = Stats.median(nsOne), readGbs = Stats.median(read), triadGbs = Stats.median(triad);
             double gbs = matrixBytes / tRows, oneGbs = matrixBytes / tOne;
-            double ratioMedian = median(ratio), rowsCostMedian = median(rowsCost);
+            double ratioMedian = Stats.median(ratio), rowsCostMedian = Stats.median(rowsCost);
 
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("bench", "gemv");
@@ -135,7 +134,7 @@ public final class GemvBenchmark implements Command {
             out.put("probe_read_gbs", readGbs);
             out.put("probe_triad_gbs", triadGbs);
             out.put("ratio_vs_read", ratioMedian);
-            out.put("ratio_vs_read_quartiles", List.of(quantile(ratio, 0.25), quantile(ratio, 0.75)));
+            out.put("ratio_vs_read_quartiles", List.of(Stats.quantile(ratio, 0.25), Stats.quantile(ratio, 0.75)));
             out.put("one_row_gbs", oneGbs);
             out.put("one_row_ms", tOne / 1e6);
             out.put("rows_cost_vs_one_row", rowsCostMedian);
@@ -149,7 +148,7 @@ public final class GemvBenchmark implements Command {
                 console.out().printf("  probe read       %7.1f GB/s%n", readGbs);
                 console.out().printf("  probe triad      %7.1f GB/s%n", triadGbs);
                 console.out().printf("  ratio to read    %7.2f   (median of the rounds' ratios; quartiles %.2f..%.2f)%n",
-                        ratioMedian, quantile(ratio, 0.25), quantile(ratio, 0.75));
+                        ratioMedian, Stats.quantile(ratio, 0.25), Stats.quantile(ratio, 0.75));
                 if (rows > 1) {
                     console.out().printf("  %d rows cost     %7.2f x one row   (one row: %.1f GB/s, %.3f ms)%n", rows, rowsCostMedian, oneGbs, tOne / 1e6);
                 }
@@ -216,18 +215,5 @@ public final class GemvBenchmark implements Command {
     private static double gaussian(SplittableRandom rnd) {
         double u = rnd.nextDouble(1e-12, 1), v = rnd.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
-
-    private static double median(double[] values) {
-        return quantile(values, 0.5);
-    }
-
-    /** Linear interpolation between the sorted values. */
-    private static double quantile(double[] values, double q) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        double at = q * (s.length - 1);
-        int lo = (int) Math.floor(at), hi = (int) Math.ceil(at);
-        return s[lo] + (s[hi] - s[lo]) * (at - lo);
     }
 }

@@ -103,7 +103,7 @@ public final class MatmulBenchmark implements Command {
             out.put("runs", oursNs.length);
             out.put("statistic", "best of runs (median also given)");
             out.put("gflops", round(flop / min(oursNs), 1));
-            out.put("gflops_median", round(flop / median(oursNs), 1));
+            out.put("gflops_median", round(flop / Stats.median(oursNs), 1));
             out.put("ms", round(min(oursNs) / 1e6, 3));
             out.put("kernel", Sgemm.kernelDescription());
             if (theirs != null) {
@@ -111,9 +111,9 @@ public final class MatmulBenchmark implements Command {
                 out.put("peer", p.name());
                 out.put("peer_path", p.path().toString());
                 out.put("peer_gflops", round(flop / min(theirsNs), 1));
-                out.put("peer_gflops_median", round(flop / median(theirsNs), 1));
+                out.put("peer_gflops_median", round(flop / Stats.median(theirsNs), 1));
                 out.put("ratio", round(min(theirsNs) / min(oursNs), 3));
-                out.put("ratio_median", round(median(theirsNs) / median(oursNs), 3));
+                out.put("ratio_median", round(Stats.median(theirsNs) / Stats.median(oursNs), 3));
                 out.put("max_rel_diff", maxRelativeDifference(c, cPeer, n));
             } else {
                 out.put("peer", null);
@@ -206,11 +206,6 @@ public final class MatmulBenchmark implements Command {
         return Arrays.stream(x).min().orElseThrow();
     }
 
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
     private static double round(double x, int digits) {
         double f = Math.pow(10, digits);
