@@ -54,12 +54,12 @@ final class Bf16Kernel extends SkinnyKernel {
     }
 
     @Override
-    void rows1x4(Pass p, int row, int j) {
+    void rows1x4(Pass p, int row, int j, int step) {
         float[] x = p.a.data();
         int k = p.a.k();
         int xr = row * k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes, o2 = o1 + p.rowBytes, o3 = o2 + p.rowBytes;
+        long o0 = p.rowOffset(j), o1 = p.rowOffset(j + step), o2 = p.rowOffset(j + 2 * step), o3 = p.rowOffset(j + 3 * step);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int kv = k - k % BLOCK;
         for (int i = 0; i < kv; i += BLOCK) {
@@ -80,9 +80,9 @@ final class Bf16Kernel extends SkinnyKernel {
             b3 = odd(r3).fma(xo, b3);
         }
         p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
-        p.put(row, j + 1, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
-        p.put(row, j + 2, Lanes.sum(a2.add(b2)) + tail(x, xr, w, o2, kv, k));
-        p.put(row, j + 3, Lanes.sum(a3.add(b3)) + tail(x, xr, w, o3, kv, k));
+        p.put(row, j + step, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
+        p.put(row, j + 2 * step, Lanes.sum(a2.add(b2)) + tail(x, xr, w, o2, kv, k));
+        p.put(row, j + 3 * step, Lanes.sum(a3.add(b3)) + tail(x, xr, w, o3, kv, k));
     }
 
     @Override

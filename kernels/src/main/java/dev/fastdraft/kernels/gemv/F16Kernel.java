@@ -90,17 +90,18 @@ final class F16Kernel extends SkinnyKernel {
      * per method (NodeCountInliningCutoff), and a vector op left out of line allocates on every iteration.
      */
     @Override
-    void rows1x4(Pass p, int row, int j) {
-        rows1x2(p, row, j);
-        rows1x2(p, row, j + 2);
+    void rows1x4(Pass p, int row, int j, int step) {
+        rows1x2(p, row, j, step);
+        rows1x2(p, row, j + 2 * step, step);
     }
 
-    private void rows1x2(Pass p, int row, int j) {
+    /** Row {@code row}, outputs j and j + step. */
+    private void rows1x2(Pass p, int row, int j, int step) {
         float[] x = p.a.data();
         int k = p.a.k();
         int xr = row * k;
         MemorySegment w = p.w;
-        long o0 = p.rowOffset(j), o1 = o0 + p.rowBytes;
+        long o0 = p.rowOffset(j), o1 = p.rowOffset(j + step);
         FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0;
         int kv = k - k % BLOCK;
         ShortVector largest = ShortVector.zero(S);
@@ -118,11 +119,12 @@ final class F16Kernel extends SkinnyKernel {
             b1 = odd(r1).fma(xo, b1);
         }
         if (largest.reduceLanes(MAX) >= INF_OR_NAN) {
-            exact(p, row, 1, j, 2);
+            exact(p, row, 1, j, 1);
+            exact(p, row, 1, j + step, 1);
             return;
         }
         p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
-        p.put(row, j + 1, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
+        p.put(row, j + step, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
     }
 
     @Override

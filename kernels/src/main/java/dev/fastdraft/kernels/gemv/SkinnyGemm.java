@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Rows are processed in blocks of {@link #ROWS_PER_PASS}; each block reads W once, so callers with many
  * more rows (prefill, training) should use a GEMM instead. Outputs are split among the pool's threads in
- * contiguous ranges, each thread streaming its own weight rows.
+ * contiguous ranges, each thread streaming its own weight rows from four places at once.
  */
 public final class SkinnyGemm {
     /** Rows sharing one read of the weights. */
@@ -50,11 +50,12 @@ public final class SkinnyGemm {
             SkinnyKernel.Activations a = kernel.pack(block, k, x, xOff + (long) r0 * ldx, ldx);
             SkinnyKernel.Pass pass = new SkinnyKernel.Pass(a, w, wByteOff, rowBytes, y, yOff + (long) r0 * ldy, ldy, accumulate);
             pool.parallelFor(taskCount, task -> {
-                int t1 = Math.min(tiles, (task + 1) * tilesPerTask);
-                for (int t = task * tilesPerTask; t < t1; t++) {
-                    int j0 = t * SkinnyKernel.TILE;
-                    kernel.tile(pass, j0, Math.min(n, j0 + SkinnyKernel.TILE));
-                }
+                int from = task * tilesPerTask * SkinnyKernel.TILE;
+                int to = Math.min(n, (task + 1) * tilesPerTask * SkinnyKernel.TILE);
+                // tile i of the task takes outputs from + i + q * spread, q < TILE: four streams through its weights
+                int spread = (to - from) / SkinnyKernel.TILE;
+                for (int i = 0; i < spread; i++) kernel.tile(pass, from + i, spread, SkinnyKernel.TILE);
+                for (int j = from + spread * SkinnyKernel.TILE; j < to; j++) kernel.tile(pass, j, 1, 1);
             });
         }
     }
