@@ -125,6 +125,37 @@ final class Bf16Kernel extends SkinnyKernel {
     }
 
     @Override
+    void rows2x2(Pass p, int row, int j, int step) {
+        float[] x = p.a.data();
+        int k = p.a.k();
+        int x0 = row * k, x1 = x0 + k;
+        MemorySegment w = p.w;
+        long o0 = p.rowOffset(j), o1 = p.rowOffset(j + step);
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, b00 = a00, b01 = a00, b10 = a00, b11 = a00;
+        int kv = k - k % BLOCK;
+        for (int i = 0; i < kv; i += BLOCK) {
+            IntVector r0 = load(w, o0 + 2L * i);
+            IntVector r1 = load(w, o1 + 2L * i);
+            FloatVector xv = FloatVector.fromArray(F, x, x0 + i);
+            a00 = even(r0).fma(xv, a00);
+            a01 = even(r1).fma(xv, a01);
+            xv = FloatVector.fromArray(F, x, x1 + i);
+            a10 = even(r0).fma(xv, a10);
+            a11 = even(r1).fma(xv, a11);
+            xv = FloatVector.fromArray(F, x, x0 + i + L);
+            b00 = odd(r0).fma(xv, b00);
+            b01 = odd(r1).fma(xv, b01);
+            xv = FloatVector.fromArray(F, x, x1 + i + L);
+            b10 = odd(r0).fma(xv, b10);
+            b11 = odd(r1).fma(xv, b11);
+        }
+        p.put(row, j, Lanes.sum(a00.add(b00)) + tail(x, x0, w, o0, kv, k));
+        p.put(row, j + step, Lanes.sum(a01.add(b01)) + tail(x, x0, w, o1, kv, k));
+        p.put(row + 1, j, Lanes.sum(a10.add(b10)) + tail(x, x1, w, o0, kv, k));
+        p.put(row + 1, j + step, Lanes.sum(a11.add(b11)) + tail(x, x1, w, o1, kv, k));
+    }
+
+    @Override
     void rows3x1(Pass p, int row, int j) {
         float[] x = p.a.data();
         int k = p.a.k();
