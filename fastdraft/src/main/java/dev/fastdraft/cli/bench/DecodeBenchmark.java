@@ -161,5 +161,4 @@ public final class DecodeBenchmark implements Command {
         }
         return 0;
     }
-
 }

@@ -206,7 +206,6 @@ public final class MatmulBenchmark implements Command {
         return Arrays.stream(x).min().orElseThrow();
     }
 
-
     private static double round(double x, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(x * f) / f;
