@@ -36,14 +36,15 @@ final class ConfigJson {
         String act = f.optString("hidden_act");
         if (act == null || act.equals("swish")) act = "silu"; // transformers maps "swish" to SiLU as well
 
-        RopeScaling rope = RopeScaling.none();
-        Object rs = f.raw("rope_scaling");
-        if (rs != null) {
-            if (!(rs instanceof Map<?, ?>)) throw f.error("field 'rope_scaling' must be an object or null, got " + Json.typeName(rs));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> rsMap = (Map<String, Object>) rs;
-            rope = RopeScaling.parse(new JsonFields(source, "rope_scaling.", rsMap), arch);
-        }
+        // transformers 5 writes rope_theta, the scaling and partial_rotary_factor into one "rope_parameters"
+        // object; earlier versions wrote top-level rope_theta and partial_rotary_factor and "rope_scaling"
+        JsonFields ropeParams = object(f, "rope_parameters");
+        JsonFields ropeScaling = ropeParams != null ? ropeParams : object(f, "rope_scaling");
+        RopeScaling rope = ropeScaling == null ? RopeScaling.none() : RopeScaling.parse(ropeScaling, arch);
+        double ropeTheta = ropeParams != null && ropeParams.has("rope_theta") ? ropeParams.optDouble("rope_theta", 0)
+                : f.optDouble("rope_theta", 10000.0);
+        double partialRotary = ropeParams != null && ropeParams.has("partial_rotary_factor")
+                ? ropeParams.optDouble("partial_rotary_factor", 1.0) : f.optDouble("partial_rotary_factor", 1.0);
 
         boolean qkvBias = false, outBias = false, mlpBias = false;
         Integer window = null;
@@ -72,8 +73,9 @@ final class ConfigJson {
         String dtype = f.optString("torch_dtype");
         if (dtype == null) dtype = f.optString("dtype");
 
+        ModelConfig config;
         try {
-            return new ModelConfig(arch,
+            config = new ModelConfig(arch,
                     f.requireInt("vocab_size"),
                     hidden,
                     f.requireInt("intermediate_size"),
@@ -82,9 +84,9 @@ final class ConfigJson {
                     f.optInt("num_key_value_heads", kvDefault),
                     headDim,
                     f.optDouble("rms_norm_eps", arch == Architecture.PHI3 ? 1e-5 : 1e-6),
-                    f.optDouble("rope_theta", 10000.0),
+                    ropeTheta,
                     rope,
-                    f.optDouble("partial_rotary_factor", 1.0),
+                    partialRotary,
                     f.requireInt("max_position_embeddings"),
                     f.has("original_max_position_embeddings") ? f.optInteger("original_max_position_embeddings")
                             : arch == Architecture.PHI3 ? Integer.valueOf(4096) : null,
@@ -96,6 +98,37 @@ final class ConfigJson {
         } catch (ModelConfig.Invalid e) {
             throw f.error(e.problem);
         }
+        checkLayerTypes(f, config);
+        return config;
+    }
+
+    /**
+     * transformers 5 lists each layer's attention kind; ours follows from sliding_window, use_sliding_window
+     * and max_window_layers, so a list that says otherwise is refused rather than silently ignored.
+     */
+    private static void checkLayerTypes(JsonFields f, ModelConfig c) {
+        Object raw = f.raw("layer_types");
+        if (raw == null) return;
+        if (!(raw instanceof List<?> types) || types.size() != c.numLayers()) {
+            throw f.error("field 'layer_types' must list one attention kind per layer (" + c.numLayers() + "), got " + Json.typeName(raw));
+        }
+        for (int l = 0; l < types.size(); l++) {
+            String expected = c.slidingWindow(l) == null ? "full_attention" : "sliding_attention";
+            if (!expected.equals(types.get(l))) {
+                throw f.error("layer_types[" + l + "] is '" + types.get(l) + "' but sliding_window, use_sliding_window and max_window_layers give '"
+                        + expected + "'; other per-layer attention patterns are not supported");
+            }
+        }
+    }
+
+    /** The object under {@code key}, or null when absent or null. */
+    private static JsonFields object(JsonFields f, String key) {
+        Object v = f.raw(key);
+        if (v == null) return null;
+        if (!(v instanceof Map<?, ?>)) throw f.error("field '" + key + "' must be an object or null, got " + Json.typeName(v));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) v;
+        return f.child(key, map);
     }
 
     private static Architecture architecture(JsonFields f) {

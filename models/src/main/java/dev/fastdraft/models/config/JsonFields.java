@@ -29,6 +29,16 @@ final class JsonFields {
         return map.get(key);
     }
 
+    /** The fields of a nested object, named {@code key.field} in errors. */
+    JsonFields child(String key, Map<String, Object> child) {
+        return new JsonFields(source, prefix + key + ".", child);
+    }
+
+    /** This object's name in errors: "rope_scaling" for its fields "rope_scaling.*". */
+    String objectName() {
+        return prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
     IllegalArgumentException error(String message) {
         return new IllegalArgumentException(source + ": " + message);
     }

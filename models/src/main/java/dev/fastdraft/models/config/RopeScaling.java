@@ -124,15 +124,17 @@ public record RopeScaling(
     static RopeScaling parse(JsonFields f, Architecture arch) {
         String typeName = f.optString("rope_type");
         if (typeName == null) typeName = f.optString("type");
-        if (typeName == null) throw f.error("rope_scaling has neither 'rope_type' nor 'type'");
+        String block = f.objectName();
+        if (typeName == null && block.equals("rope_parameters")) typeName = "default"; // transformers 5's default
+        if (typeName == null) throw f.error(block + " has neither 'rope_type' nor 'type'");
         RopeType type = RopeType.fromJson(typeName);
         // Phi3Config maps the names of its early releases ("su", "yarn") to longrope
         if (arch == Architecture.PHI3 && (typeName.equals("su") || typeName.equals("yarn"))) type = RopeType.LONGROPE;
         if (type == null) {
-            throw f.error("rope_scaling type '" + typeName + "' is not supported; supported: " + RopeType.supported());
+            throw f.error(block + " type '" + typeName + "' is not supported; supported: " + RopeType.supported());
         }
         if (arch == Architecture.PHI3 && type != RopeType.LONGROPE && type != RopeType.DEFAULT) {
-            throw f.error("rope_scaling type '" + typeName + "' is not supported for phi3 (transformers accepts only longrope)");
+            throw f.error(block + " type '" + typeName + "' is not supported for phi3 (transformers accepts only longrope)");
         }
         try {
             return new RopeScaling(type,
@@ -149,7 +151,7 @@ public record RopeScaling(
                     f.optDoubleOrNull("mscale_all_dim"),
                     f.optBoolean("truncate"));
         } catch (IllegalArgumentException e) {
-            if (e.getMessage().startsWith("rope_scaling")) throw f.error(e.getMessage());
+            if (e.getMessage().startsWith("rope_scaling")) throw f.error(block + e.getMessage().substring("rope_scaling".length()));
             throw e;
         }
     }

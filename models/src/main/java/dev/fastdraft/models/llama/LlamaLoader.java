@@ -25,7 +25,7 @@ public final class LlamaLoader {
         Checkpoint ckpt = Checkpoint.open(dir);
         try {
             Map<String, Var> w = new LinkedHashMap<>();
-            for (Map.Entry<String, int[]> e : WeightNames.expected(config).entrySet()) {
+            for (Map.Entry<String, int[]> e : WeightNames.expected(config, ckpt::has).entrySet()) {
                 Tensor t = checked(ckpt, e.getKey(), e.getValue());
                 // vectors (norms, biases) are tiny: F32 copies keep every kernel on its F32 path
                 if (t.rank() == 1 && t.dtype() != DType.F32) t = Tensor.of(t.toFloatArray(), t.shape());
@@ -43,7 +43,7 @@ public final class LlamaLoader {
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             Map<String, Var> w = new LinkedHashMap<>();
-            for (Map.Entry<String, int[]> e : WeightNames.expected(config).entrySet()) {
+            for (Map.Entry<String, int[]> e : WeightNames.expected(config, ckpt::has).entrySet()) {
                 Tensor t = checked(ckpt, e.getKey(), e.getValue());
                 w.put(e.getKey(), Var.param(Tensor.of(t.toFloatArray(), t.shape())));
             }

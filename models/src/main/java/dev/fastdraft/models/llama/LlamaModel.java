@@ -41,7 +41,8 @@ public final class LlamaModel implements CausalLM {
         this.config = config;
         this.weights = weights;
         this.embed = weights.get(WeightNames.EMBED);
-        this.lmHead = config.tieWordEmbeddings() ? embed : weights.get(WeightNames.LM_HEAD);
+        Var head = weights.get(WeightNames.LM_HEAD); // present when untied, or tied but stored anyway
+        this.lmHead = head != null ? head : embed;
         this.finalNorm = weights.get(WeightNames.FINAL_NORM);
         this.layers = new LayerWeights[config.numLayers()];
         for (int l = 0; l < layers.length; l++) layers[l] = WeightNames.layer(weights, l);

@@ -5,6 +5,7 @@ import dev.fastdraft.models.config.Architecture;
 import dev.fastdraft.models.config.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Hugging Face tensor names and shapes of each family, in checkpoint order. */
 final class WeightNames {
@@ -16,6 +17,15 @@ final class WeightNames {
 
     /** Every tensor the config implies, with its shape. */
     static Map<String, int[]> expected(ModelConfig c) {
+        return expected(c, name -> false);
+    }
+
+    /**
+     * The tensors to load from a checkpoint holding {@code stored}. With tied embeddings a stored
+     * lm_head.weight is still loaded and used, as transformers 5 does (it ties only when the head is absent
+     * or equal to the embedding).
+     */
+    static Map<String, int[]> expected(ModelConfig c, Predicate<String> stored) {
         Map<String, int[]> m = new LinkedHashMap<>();
         int h = c.hiddenSize(), qd = c.numHeads() * c.headDim(), kd = c.numKvHeads() * c.headDim(), inter = c.intermediateSize();
         boolean fused = c.architecture() == Architecture.PHI3;
@@ -50,7 +60,7 @@ final class WeightNames {
             if (c.mlpBias()) m.put(p + "mlp.down_proj.bias", new int[] {h});
         }
         m.put(FINAL_NORM, new int[] {h});
-        if (!c.tieWordEmbeddings()) m.put(LM_HEAD, new int[] {c.vocabSize(), h});
+        if (!c.tieWordEmbeddings() || stored.test(LM_HEAD)) m.put(LM_HEAD, new int[] {c.vocabSize(), h});
         return m;
     }
 

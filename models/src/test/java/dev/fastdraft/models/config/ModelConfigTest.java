@@ -6,6 +6,8 @@ import dev.fastdraft.models.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -148,6 +150,37 @@ class ModelConfigTest {
                 phi.replace("\"type\": \"su\"", "\"type\": \"linear\", \"factor\": 2.0"));
         assertError("config.json: mistral has no attention biases",
                 Configs.text("mistral-7b-v0.1").replace("\"bos_token_id\": 1,", "\"bos_token_id\": 1, \"attention_bias\": true,"));
+    }
+
+    /** transformers 5 moves rope_theta, the scaling and partial_rotary_factor into "rope_parameters". */
+    @Test
+    void transformers5RopeParameters() {
+        Map<String, Object> v4 = Json.parseObject(Configs.text("llama-3.2-1b"));
+        Map<String, Object> v5 = new LinkedHashMap<>(v4);
+        Map<String, Object> rope = new LinkedHashMap<>(Json.parseObject(Json.write(v4.get("rope_scaling"))));
+        rope.put("rope_theta", v5.remove("rope_theta"));
+        v5.remove("rope_scaling");
+        v5.put("rope_parameters", rope);
+        v5.put("layer_types", Collections.nCopies(16, "full_attention"));
+        assertEquals(ModelConfig.parse(Json.write(v4)), ModelConfig.parse(Json.write(v5)));
+
+        rope.clear();
+        rope.put("rope_theta", 1e6);
+        rope.put("partial_rotary_factor", 0.5);
+        ModelConfig plain = ModelConfig.parse(Json.write(v5));
+        assertEquals(RopeScaling.none(), plain.ropeScaling(), "no rope_type in rope_parameters means the default");
+        assertEquals(1e6, plain.ropeTheta());
+        assertEquals(32, plain.rotaryDim());
+
+        rope.put("rope_type", "ntk-by-parts");
+        assertError("config.json: rope_parameters type 'ntk-by-parts' is not supported; supported: default, linear, dynamic, llama3, longrope, yarn", Json.write(v5));
+        rope.put("rope_type", "llama3");
+        assertError("config.json: rope_parameters (llama3): missing required field 'factor'", Json.write(v5));
+        v5.put("rope_parameters", 5);
+        assertError("config.json: field 'rope_parameters' must be an object or null, got number", Json.write(v5));
+        v5.put("rope_parameters", Map.of("rope_theta", 1e6));
+        v5.put("layer_types", Collections.nCopies(16, "sliding_attention"));
+        assertError("config.json: layer_types[0] is 'sliding_attention' but sliding_window, use_sliding_window and max_window_layers give 'full_attention'; other per-layer attention patterns are not supported", Json.write(v5));
     }
 
     private static void assertError(String expected, String json) {

@@ -14,7 +14,7 @@ import java.util.List;
  * made), copied out of the classpath into a temporary directory because the loaders take a Path.
  */
 record ParityFixture(String name, Path dir, int[] ids, int vocab, float[] logits) {
-    private static final List<String> FILES = List.of("config.json", "model.safetensors", "ids.json", "logits.npy",
+    private static final List<String> FILES = List.of("config.json", "config.transformers5.json", "config.tied.transformers5.json", "model.safetensors", "ids.json", "logits.npy",
             "decode_logits.npy", "train.bin", "train_losses.json");
 
     static ParityFixture copy(String name, Path tempRoot) {

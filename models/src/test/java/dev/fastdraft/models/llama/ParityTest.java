@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.fastdraft.models.generate.KVCache;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,48 @@ class ParityTest {
             float[] alone = model.logits(model.hidden(row, 1, t, null)).value().toFloatArray();
             assertClose(alone, Arrays.copyOfRange(batched, b * t * v, (b + 1) * t * v), v, SELF_TOL, name + " batch row " + b + " vs alone");
         }
+    }
+
+    /**
+     * transformers 5 writes config.json differently: rope_theta, the scaling and partial_rotary_factor inside
+     * "rope_parameters", plus "layer_types" and "dtype". Each config.transformers5.json is what
+     * transformers 5.17.0's save_pretrained wrote after loading the fixture, and that release computed the
+     * fixture's logits within 5e-7 (parity/README.md). Read as before, rope_theta would fall back to 10000
+     * and the llama3/longrope scaling would vanish: 6-9% of max |logit| on llama3, qwen2 and phi3.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama3", "qwen2", "phi3", "mistral", "llama_bias"})
+    void configsWrittenByTransformers5GiveTheSameLogits(String name) throws IOException {
+        ParityFixture f = ParityFixture.copy(name, tmp);
+        Files.copy(f.dir().resolve("config.transformers5.json"), f.dir().resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
+        try (LlamaLoader.Loaded loaded = LlamaLoader.open(f.dir())) {
+            LlamaModel model = loaded.model();
+            float[] got = model.forward(f.ids(), model.newCache(f.ids().length), f.ids().length);
+            assertClose(f.logits(), got, f.vocab(), REFERENCE_TOL, name + " prefill with the transformers 5 config");
+            if (f.hasDecodeLogits()) {
+                assertClose(f.decodeLogits(), decodeOneByOne(model, f.ids(), 0), f.vocab(), REFERENCE_TOL, name + " decode with the transformers 5 config");
+            }
+        }
+    }
+
+    /**
+     * tie_word_embeddings true while lm_head.weight is stored too, with other values: transformers 5.17.0
+     * keeps the stored head (it ties only when the head is absent or equal) and gave qwen2's untied logits.
+     */
+    @Test
+    void aStoredHeadIsUsedEvenWhenTheConfigTiesIt() throws IOException {
+        ParityFixture f = ParityFixture.copy("qwen2", tmp);
+        Path config = f.dir().resolve("config.json");
+        Files.copy(f.dir().resolve("config.tied.transformers5.json"), config, StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.readString(config).contains("\"tie_word_embeddings\": true"), "fixture sanity: the config ties the head");
+        try (LlamaLoader.Loaded loaded = LlamaLoader.open(f.dir())) {
+            LlamaModel model = loaded.model();
+            float[] got = model.forward(f.ids(), model.newCache(f.ids().length), f.ids().length);
+            assertClose(f.logits(), got, f.vocab(), REFERENCE_TOL, "qwen2 tied in config, head stored");
+        }
+        LlamaModel trainable = LlamaLoader.trainable(f.dir());
+        float[] training = trainable.logits(trainable.hidden(f.ids(), 1, f.ids().length, null)).value().toFloatArray();
+        assertClose(f.logits(), training, f.vocab(), REFERENCE_TOL, "qwen2 tied in config, head stored, training path");
     }
 
     // ---- helpers ----
