@@ -15,7 +15,8 @@ import java.util.List;
  */
 record ParityFixture(String name, Path dir, int[] ids, int vocab, float[] logits) {
     private static final List<String> FILES = List.of("config.json", "config.transformers5.json", "config.tied.transformers5.json", "model.safetensors", "ids.json", "logits.npy",
-            "decode_logits.npy", "train.bin", "train_losses.json");
+            "decode_logits.npy", "train.bin", "train_losses.json",
+            "model.safetensors.index.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
 
     static ParityFixture copy(String name, Path tempRoot) {
         try {

@@ -38,7 +38,7 @@ class ParityTest {
     @TempDir Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama3", "llama3_bf16", "qwen2", "phi3", "mistral", "llama_bias"})
+    @ValueSource(strings = {"llama3", "llama3_bf16", "qwen2", "phi3", "mistral", "llama_bias", "llama3_bf16_sharded"})
     void prefillLogitsMatchReference(String name) throws IOException {
         ParityFixture f = ParityFixture.copy(name, tmp);
         try (LlamaLoader.Loaded loaded = LlamaLoader.open(f.dir())) {
