@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of its group, with separate accumulators for the even and the odd half of a block so that two FMA chains
  * per (row, output) hide the FMA latency. {@link #tile} covers up to 16 rows and {@link #TILE} outputs with
  * groups of 4 rows x 1 output (8 accumulators), then 3 x 1, two 3 x 1 for six rows left, or 2 x 2 for two
- * (2 x 1 where a format has no 2 x 2 loop), output by output so that the later row groups find the weight row in L1; a single remaining row
- * runs 1 row x 4 outputs (8 accumulators) over the tile, whose weights are then in L2. Memory sees each
+ * (2 x 1 where a format has no 2 x 2 loop), output by output so that the later row groups find the weight
+ * row in L1; a single remaining row runs 1 row x 4 outputs (8 accumulators) over the tile, whose weights
+ * are then in L2. Memory sees each
  * weight once. Wider shapes (4 x 2, and 2 x 2 in place of 4 x 1) measured slower on AVX2: C2 unrolls these
  * loops four times and hoists their loads, and with 16 vector registers the extra live values spill.
  *
