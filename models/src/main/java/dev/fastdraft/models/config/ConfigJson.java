@@ -37,14 +37,16 @@ final class ConfigJson {
         if (act == null || act.equals("swish")) act = "silu"; // transformers maps "swish" to SiLU as well
 
         // transformers 5 writes rope_theta, the scaling and partial_rotary_factor into one "rope_parameters"
-        // object; earlier versions wrote top-level rope_theta and partial_rotary_factor and "rope_scaling"
-        JsonFields ropeParams = object(f, "rope_parameters");
-        JsonFields ropeScaling = ropeParams != null ? ropeParams : object(f, "rope_scaling");
-        RopeScaling rope = ropeScaling == null ? RopeScaling.none() : RopeScaling.parse(ropeScaling, arch);
-        double ropeTheta = ropeParams != null && ropeParams.has("rope_theta") ? ropeParams.optDouble("rope_theta", 0)
+        // object; earlier versions wrote top-level rope_theta and partial_rotary_factor and "rope_scaling".
+        // As in transformers 5, a non-empty rope_scaling replaces rope_parameters, and a value inside the
+        // block wins over the top-level one.
+        JsonFields scaling = object(f, "rope_scaling");
+        JsonFields block = scaling != null && !scaling.isEmpty() ? scaling : object(f, "rope_parameters");
+        RopeScaling rope = block == null ? RopeScaling.none() : RopeScaling.parse(block, arch);
+        double ropeTheta = block != null && block.has("rope_theta") ? block.optDouble("rope_theta", 0)
                 : f.optDouble("rope_theta", 10000.0);
-        double partialRotary = ropeParams != null && ropeParams.has("partial_rotary_factor")
-                ? ropeParams.optDouble("partial_rotary_factor", 1.0) : f.optDouble("partial_rotary_factor", 1.0);
+        double partialRotary = block != null && block.has("partial_rotary_factor")
+                ? block.optDouble("partial_rotary_factor", 1.0) : f.optDouble("partial_rotary_factor", 1.0);
 
         boolean qkvBias = false, outBias = false, mlpBias = false;
         Integer window = null;
@@ -70,8 +72,8 @@ final class ConfigJson {
                 window = f.optInteger("sliding_window");
             }
         }
-        String dtype = f.optString("torch_dtype");
-        if (dtype == null) dtype = f.optString("dtype");
+        String dtype = f.optString("dtype"); // transformers 5's name, which wins over torch_dtype there too
+        if (dtype == null) dtype = f.optString("torch_dtype");
 
         ModelConfig config;
         try {
@@ -103,12 +105,16 @@ final class ConfigJson {
     }
 
     /**
-     * transformers 5 lists each layer's attention kind; ours follows from sliding_window, use_sliding_window
-     * and max_window_layers, so a list that says otherwise is refused rather than silently ignored.
+     * transformers 5 lists each layer's attention kind for Qwen2 (and loads a Mistral config that has the
+     * list as Ministral, windowed only where it says so); ours follows from sliding_window,
+     * use_sliding_window and max_window_layers, so a list that says otherwise is refused rather than silently
+     * ignored. Without a window every layer attends fully whatever the list says, and Llama and Phi-3
+     * configs have no such field.
      */
     private static void checkLayerTypes(JsonFields f, ModelConfig c) {
         Object raw = f.raw("layer_types");
-        if (raw == null) return;
+        boolean listed = c.architecture() == Architecture.QWEN2 || c.architecture() == Architecture.MISTRAL;
+        if (raw == null || !listed || c.slidingWindow() == null) return;
         if (!(raw instanceof List<?> types) || types.size() != c.numLayers()) {
             throw f.error("field 'layer_types' must list one attention kind per layer (" + c.numLayers() + "), got " + Json.typeName(raw));
         }

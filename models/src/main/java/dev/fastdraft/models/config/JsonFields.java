@@ -29,6 +29,10 @@ final class JsonFields {
         return map.get(key);
     }
 
+    boolean isEmpty() {
+        return map.isEmpty();
+    }
+
     /** The fields of a nested object, named {@code key.field} in errors. */
     JsonFields child(String key, Map<String, Object> child) {
         return new JsonFields(source, prefix + key + ".", child);

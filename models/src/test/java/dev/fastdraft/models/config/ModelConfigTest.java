@@ -6,6 +6,7 @@ import dev.fastdraft.models.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,7 +181,36 @@ class ModelConfigTest {
         assertError("config.json: field 'rope_parameters' must be an object or null, got number", Json.write(v5));
         v5.put("rope_parameters", Map.of("rope_theta", 1e6));
         v5.put("layer_types", Collections.nCopies(16, "sliding_attention"));
-        assertError("config.json: layer_types[0] is 'sliding_attention' but sliding_window, use_sliding_window and max_window_layers give 'full_attention'; other per-layer attention patterns are not supported", Json.write(v5));
+        assertEquals(1e6, ModelConfig.parse(Json.write(v5)).ropeTheta(), "Llama has no layer_types: ignored, as in transformers");
+
+        // a non-empty rope_scaling replaces rope_parameters (transformers 5 does the same)
+        v5.put("rope_scaling", v4.get("rope_scaling"));
+        v5.put("rope_theta", 5e5);
+        ModelConfig both = ModelConfig.parse(Json.write(v5));
+        assertEquals(RopeScaling.llama3(32.0, 1.0, 4.0, 8192), both.ropeScaling());
+        assertEquals(5e5, both.ropeTheta());
+
+        v5.put("dtype", "float32");
+        assertEquals("float32", ModelConfig.parse(Json.write(v5)).torchDtype(), "dtype wins over torch_dtype");
+    }
+
+    /** transformers 5's per-layer attention list, for the families that have one (Qwen2; Mistral loads as Ministral with it). */
+    @Test
+    void layerTypesMustAgreeWhereTheyMatter() {
+        Map<String, Object> mistral = Json.parseObject(Configs.text("mistral-7b-v0.1"));
+        mistral.put("layer_types", Collections.nCopies(32, "sliding_attention"));
+        assertEquals(4096, ModelConfig.parse(Json.write(mistral)).slidingWindow(31));
+        List<String> mixed = new ArrayList<>(Collections.nCopies(32, "sliding_attention"));
+        mixed.set(3, "full_attention");
+        mistral.put("layer_types", mixed);
+        assertError("config.json: layer_types[3] is 'full_attention' but sliding_window, use_sliding_window and max_window_layers give 'sliding_attention'; other per-layer attention patterns are not supported", Json.write(mistral));
+        mistral.put("layer_types", "full_attention");
+        assertError("config.json: field 'layer_types' must list one attention kind per layer (32), got string", Json.write(mistral));
+
+        // Qwen2 without use_sliding_window attends fully on every layer, whatever the list says
+        Map<String, Object> qwen = Json.parseObject(Configs.text("qwen2.5-0.5b"));
+        qwen.put("layer_types", Collections.nCopies(24, "sliding_attention"));
+        assertNull(ModelConfig.parse(Json.write(qwen)).slidingWindow(23));
     }
 
     private static void assertError(String expected, String json) {
