@@ -71,6 +71,8 @@ public final class Launcher {
         cmd.add("dev.fastdraft.cli.Main");
         for (String a : args) cmd.add(a);
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        String preload = withSignalChaining(System.getProperty("java.home"), System.getenv("LD_PRELOAD"));
+        if (preload != null) pb.environment().put("LD_PRELOAD", preload);
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
         final Process child = pb.start();
@@ -94,6 +96,21 @@ public final class Launcher {
         int rc = child.waitFor();
         pump.join(2000);
         return rc;
+    }
+
+    /**
+     * LD_PRELOAD for the child with the JDK's signal-chaining library first, or null where there is none
+     * (not Linux). OpenCL drivers install their own SIGSEGV, SIGBUS, SIGFPE and SIGILL handlers over the
+     * JVM's when they load (PoCL 3.1 here: {@code -Xcheck:jni} prints "SIGSEGV handler modified!"), and
+     * HotSpot raises SIGSEGV on purpose, for implicit null checks. With libjsig preloaded the JVM keeps its
+     * handlers and passes other signals on to the driver's (no warning). A JVM whose handlers were replaced
+     * died of SIGSEGV without an hs_err file on a machine with PoCL 5.0 and NVIDIA's driver.
+     */
+    static String withSignalChaining(String javaHome, String existing) {
+        File jsig = new File(javaHome, "lib" + File.separator + "libjsig.so");
+        if (!jsig.isFile()) return null;
+        if (existing == null || existing.trim().isEmpty()) return jsig.getPath();
+        return existing.contains(jsig.getPath()) ? existing : jsig.getPath() + ":" + existing;
     }
 
     /** Copies the child's stderr, dropping the JVM's one-line incubator notice (it is expected, not news). */
