@@ -103,8 +103,9 @@ public final class Launcher {
      * (not Linux). OpenCL drivers install their own SIGSEGV, SIGBUS, SIGFPE and SIGILL handlers over the
      * JVM's when they load (PoCL 3.1 here: {@code -Xcheck:jni} prints "SIGSEGV handler modified!"), and
      * HotSpot raises SIGSEGV on purpose, for implicit null checks. With libjsig preloaded the JVM keeps its
-     * handlers and passes other signals on to the driver's (no warning). A JVM whose handlers were replaced
-     * died of SIGSEGV without an hs_err file on a machine with PoCL 5.0 and NVIDIA's driver.
+     * handlers and passes the signals it does not handle itself on to the driver's (no warning). On a machine
+     * with PoCL 5.0 and NVIDIA's driver, a test JVM that had loaded them died of SIGSEGV without an hs_err
+     * file, which is what a replaced handler looks like.
      */
     static String withSignalChaining(String javaHome, String existing) {
         File jsig = new File(javaHome, "lib" + File.separator + "libjsig.so");
