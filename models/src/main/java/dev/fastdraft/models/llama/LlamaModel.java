@@ -40,8 +40,9 @@ public final class LlamaModel implements CausalLM {
     LlamaModel(ModelConfig config, Map<String, Var> weights) {
         this.config = config;
         this.weights = weights;
-        this.embed = weights.get(WeightNames.EMBED);
         Var head = weights.get(WeightNames.LM_HEAD); // present when untied, or tied but stored anyway
+        Var embedding = weights.get(WeightNames.EMBED); // absent only in a tied checkpoint that stores the head
+        this.embed = embedding != null ? embedding : head;
         this.lmHead = head != null ? head : embed;
         this.finalNorm = weights.get(WeightNames.FINAL_NORM);
         this.layers = new LayerWeights[config.numLayers()];

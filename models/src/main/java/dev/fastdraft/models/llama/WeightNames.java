@@ -23,13 +23,14 @@ final class WeightNames {
     /**
      * The tensors to load from a checkpoint holding {@code stored}. With tied embeddings a stored
      * lm_head.weight is still loaded and used, as transformers 5 does (it ties only when the head is absent
-     * or equal to the embedding).
+     * or equal to the embedding); a tied checkpoint that stores only the head gives the embedding too.
      */
     static Map<String, int[]> expected(ModelConfig c, Predicate<String> stored) {
         Map<String, int[]> m = new LinkedHashMap<>();
         int h = c.hiddenSize(), qd = c.numHeads() * c.headDim(), kd = c.numKvHeads() * c.headDim(), inter = c.intermediateSize();
         boolean fused = c.architecture() == Architecture.PHI3;
-        m.put(EMBED, new int[] {c.vocabSize(), h});
+        boolean headOnly = c.tieWordEmbeddings() && !stored.test(EMBED) && stored.test(LM_HEAD);
+        if (!headOnly) m.put(EMBED, new int[] {c.vocabSize(), h});
         for (int l = 0; l < c.numLayers(); l++) {
             String p = "model.layers." + l + ".";
             m.put(p + "input_layernorm.weight", new int[] {h});

@@ -2,13 +2,18 @@ package dev.fastdraft.models.llama;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.fastdraft.engine.Tensor;
+import dev.fastdraft.models.checkpoint.Checkpoint;
+import dev.fastdraft.models.checkpoint.SafeTensorsWriter;
 import dev.fastdraft.models.generate.KVCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,6 +182,26 @@ class ParityTest {
         LlamaModel trainable = LlamaLoader.trainable(f.dir());
         float[] training = trainable.logits(trainable.hidden(f.ids(), 1, f.ids().length, null)).value().toFloatArray();
         assertClose(f.logits(), training, f.vocab(), REFERENCE_TOL, "qwen2 tied in config, head stored, training path");
+    }
+
+    /** A tied checkpoint that stores the matrix only as lm_head.weight: it is the embedding too (transformers ties them). */
+    @Test
+    void aTiedCheckpointMayStoreOnlyTheHead() throws IOException {
+        ParityFixture f = ParityFixture.copy("llama3", tmp);
+        Path file = f.dir().resolve("model.safetensors");
+        Path renamed = tmp.resolve("renamed.safetensors");
+        try (Checkpoint ckpt = Checkpoint.open(f.dir())) {
+            assertTrue(ckpt.has(WeightNames.EMBED) && !ckpt.has(WeightNames.LM_HEAD), "fixture sanity: llama3 stores only the embedding");
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (String name : ckpt.names()) tensors.put(name.equals(WeightNames.EMBED) ? WeightNames.LM_HEAD : name, ckpt.tensor(name));
+            SafeTensorsWriter.write(renamed, tensors, Map.of("format", "pt"));
+        }
+        Files.move(renamed, file, StandardCopyOption.REPLACE_EXISTING);
+        try (LlamaLoader.Loaded loaded = LlamaLoader.open(f.dir())) {
+            LlamaModel model = loaded.model();
+            float[] got = model.forward(f.ids(), model.newCache(f.ids().length), f.ids().length);
+            assertClose(f.logits(), got, f.vocab(), REFERENCE_TOL, "llama3 with only lm_head.weight stored");
+        }
     }
 
     // ---- helpers ----
