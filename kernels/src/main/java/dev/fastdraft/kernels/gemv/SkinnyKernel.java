@@ -23,9 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * groups of 4 rows x 1 output (8 accumulators), then 3 x 1, two 3 x 1 for six rows left, or 2 x 2 for two
  * (2 x 1 where a format has no 2 x 2 loop), output by output so that the later row groups find the weight
  * row in L1; a single remaining row runs 1 row x 4 outputs (8 accumulators) over the tile, whose weights
- * are then in L2. Memory sees each
- * weight once. Wider shapes (4 x 2, and 2 x 2 in place of 4 x 1) measured slower on AVX2: C2 unrolls these
- * loops four times and hoists their loads, and with 16 vector registers the extra live values spill.
+ * are then in L2. Memory sees each weight once. Wider shapes (4 x 2, and 2 x 2 in place of 4 x 1) measured
+ * slower on AVX2: C2 unrolls these loops four times and hoists their loads, and with 16 vector registers the
+ * extra live values spill.
  *
  * <p>Implementations keep each hot loop inside one class so that it is monomorphic; the virtual calls here
  * happen once per row group and tile, never per element.
@@ -128,9 +128,9 @@ abstract class SkinnyKernel {
         // six rows left over run as 3 + 3 rather than 4 + 2: 2 x 2 costs about 1.7 times as much per dot
         // product as 3 x 1 or 4 x 1 (6 rows of the demo's 512-wide target: 8.0-9.3 ms instead of 9.3-10.8)
         int fours = grouped % 4 == 2 && grouped >= 6 ? grouped - 6 : grouped;
-        // a remaining pair of rows takes two outputs at a time: 2 x 1 has only four FMA chains, too few to
-        // hide the FMA latency (2 rows cost 1.44-1.92 one-row steps that way, 1.31-1.32 with 2 x 2)
-        int pairs = grouped % 4 == 2 ? count / 2 * 2 : 0;
+        // a pair of rows (only ever 2 rows now) takes two outputs at a time: 2 x 1 has only four FMA chains,
+        // too few to hide the FMA latency (2 rows cost 1.44-1.92 one-row steps that way, 1.31-1.32 with 2 x 2)
+        int pairs = grouped == 2 ? count / 2 * 2 : 0;
         // output by output, so that each weight row is reused from L1 by all the row groups
         for (int q = 0; q < count; q++) {
             int jq = j + q * step;
