@@ -11,8 +11,8 @@ import java.util.Optional;
  * property {@code fastdraft.shared} (the {@code shared} directory), else the first directory at or above the
  * working directory that contains {@code shared/tokenizers}. Tests skip with the reason when they are absent.
  */
-final class SharedTokenizers {
-    static final String LLAMA3 = "llama-3.1", MISTRAL = "mistral-7b", QWEN3 = "qwen3";
+public final class SharedTokenizers {
+    public static final String LLAMA3 = "llama-3.1", MISTRAL = "mistral-7b", QWEN3 = "qwen3";
 
     private SharedTokenizers() {}
 
@@ -30,7 +30,7 @@ final class SharedTokenizers {
     }
 
     /** The directory of one tokenizer, or a skipped test saying why. */
-    static Path dir(String name) {
+    public static Path dir(String name) {
         Optional<Path> root = root();
         String prop = System.getProperty("fastdraft.shared");
         String why = "skipped: real tokenizer files not found ("

@@ -1,0 +1,59 @@
+package dev.fastdraft.models.chat;
+
+import dev.fastdraft.models.chat.PyTypes.Callable;
+import dev.fastdraft.models.chat.PyTypes.Undefined;
+import java.util.List;
+import java.util.Map;
+
+/** jinja2's built-in tests ({@code x is defined}, {@code x is divisibleby 3}, {@code select('>', 1)}). */
+final class JinjaTests {
+    private JinjaTests() {
+    }
+
+    static boolean test(String name, Object v, List<Object> args) {
+        return switch (name) {
+            case "defined" -> !(v instanceof Undefined);
+            case "undefined" -> v instanceof Undefined;
+            case "none" -> v == null;
+            case "string" -> v instanceof String;
+            case "number" -> Py.isNumber(v);
+            case "integer" -> v instanceof Long;
+            case "float" -> v instanceof Double;
+            case "boolean" -> v instanceof Boolean;
+            case "true" -> Boolean.TRUE.equals(v);
+            case "false" -> Boolean.FALSE.equals(v);
+            case "mapping" -> v instanceof Map;
+            case "sequence" -> v instanceof List || v instanceof String || v instanceof Map;
+            case "iterable" -> v instanceof List || v instanceof String || v instanceof Map || v instanceof Undefined;
+            case "callable" -> v instanceof Callable;
+            case "even" -> Py.toLong(defined(v)) % 2 == 0;
+            case "odd" -> Py.toLong(defined(v)) % 2 != 0;
+            case "divisibleby" -> Py.toLong(defined(v)) % Py.toLong(arg(name, args, 0)) == 0;
+            case "lower" -> Py.str(v).equals(Py.str(v).toLowerCase(java.util.Locale.ROOT));
+            case "upper" -> Py.str(v).equals(Py.str(v).toUpperCase(java.util.Locale.ROOT));
+            case "eq", "equalto", "==" -> Py.eq(v, arg(name, args, 0));
+            case "ne", "!=" -> !Py.eq(v, arg(name, args, 0));
+            case "lt", "lessthan", "<" -> Py.compare(v, arg(name, args, 0), "<") < 0;
+            case "le", "<=" -> Py.compare(v, arg(name, args, 0), "<=") <= 0;
+            case "gt", "greaterthan", ">" -> Py.compare(v, arg(name, args, 0), ">") > 0;
+            case "ge", ">=" -> Py.compare(v, arg(name, args, 0), ">=") >= 0;
+            case "in" -> Py.contains(arg(name, args, 0), v);
+            case "sameas" -> {
+                Object o = arg(name, args, 0);
+                yield v == o || (v instanceof Boolean && v.equals(o));
+            }
+            case "escaped" -> false;
+            default -> throw new TemplateException("no test named '" + name + "'");
+        };
+    }
+
+    private static Object defined(Object v) {
+        if (v instanceof Undefined u) throw u.error();
+        return v;
+    }
+
+    private static Object arg(String test, List<Object> args, int i) {
+        if (i >= args.size()) throw new TemplateException("test '" + test + "' needs an argument");
+        return args.get(i);
+    }
+}
