@@ -7,6 +7,11 @@ import dev.fastdraft.engine.device.DeviceException;
 import dev.fastdraft.engine.device.DeviceSelection;
 import dev.fastdraft.engine.device.Devices;
 import dev.fastdraft.kernels.WorkerPool;
+import dev.fastdraft.models.chat.ChatTemplate;
+import dev.fastdraft.models.chat.PromptFormat;
+import dev.fastdraft.models.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Small helpers shared by commands. */
 final class CliSupport {
@@ -33,6 +38,32 @@ final class CliSupport {
                 a.number("--top-p", 1.0), a.has("--min-p") ? a.number("--min-p") : 0, a.longValue("--seed", 0));
     }
 
+    static final List<Option> CHAT = List.of(
+            Option.flag("--chat", "wrap each prompt as a user turn of the model's chat template (chat_template.jinja, or tokenizer_config.json's)"),
+            Option.value("--system", "TEXT", "with --chat: a system message before the user turn"),
+            Option.value("--chat-template", "FILE", "a Jinja chat template to use instead of the model's (implies --chat)"));
+
+    /** Plain text, or with --chat / --chat-template the user turn of a chat template from {@code modelDir}. */
+    static PromptFormat promptFormat(Args a, Path modelDir, Tokenizer tok) throws java.io.IOException {
+        boolean chat = a.flag("--chat") || a.has("--chat-template");
+        if (!chat) {
+            if (a.has("--system")) throw new UserError("--system is a chat message; add --chat (the model's chat template) or --chat-template FILE");
+            return PromptFormat.plain(tok);
+        }
+        if (tok == null) throw new UserError("--chat needs the model's tokenizer files in " + modelDir);
+        ChatTemplate template = a.has("--chat-template") ? ChatTemplate.load(a.path("--chat-template"), modelDir)
+                : ChatTemplate.find(modelDir).orElseThrow(() -> new UserError(modelDir + " has no chat template (no " + ChatTemplate.JINJA_FILE
+                        + ", and no chat_template in " + ChatTemplate.TOKENIZER_CONFIG + "); give one with --chat-template FILE"));
+        return PromptFormat.chat(tok, template, a.has("--system") ? a.string("--system") : null);
+    }
+
+    @SafeVarargs
+    static List<Option> options(List<Option>... groups) {
+        List<Option> all = new java.util.ArrayList<>();
+        for (List<Option> g : groups) all.addAll(g);
+        return List.copyOf(all);
+    }
+
     /** The tokenizer of a model directory; null when it has none and none is needed. */
     static dev.fastdraft.models.tokenizer.Tokenizer tokenizerIfPresent(java.nio.file.Path dir, boolean required) throws java.io.IOException {
         boolean present = java.nio.file.Files.isRegularFile(dir.resolve("tokenizer.json"));
@@ -40,10 +71,11 @@ final class CliSupport {
         return present ? dev.fastdraft.models.tokenizer.Tokenizer.load(dir) : null;
     }
 
-    /** The prompt ids from --ids (as given) or --prompt (tokenized). */
-    static int[] prompt(Args a, dev.fastdraft.models.tokenizer.Tokenizer tok, int vocab) {
+    /** The prompt ids from --ids (as given) or --prompt (tokenized as {@code format} says). */
+    static int[] prompt(Args a, PromptFormat format, int vocab) {
         if (a.has("--ids") == a.has("--prompt")) throw new UserError("give exactly one of --prompt TEXT or --ids 1,2,3");
-        int[] ids = a.has("--ids") ? a.intList("--ids") : tok.encode(a.string("--prompt"));
+        if (a.has("--ids") && format.isChat()) throw new UserError("--chat formats --prompt text; --ids are used as given, so leave out --chat");
+        int[] ids = a.has("--ids") ? a.intList("--ids") : format.encode(a.string("--prompt"));
         checkIds(ids, vocab, a.has("--ids") ? "--ids" : "--prompt");
         return ids;
     }

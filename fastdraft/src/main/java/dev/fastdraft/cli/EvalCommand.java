@@ -1,5 +1,6 @@
 package dev.fastdraft.cli;
 
+import dev.fastdraft.models.chat.PromptFormat;
 import dev.fastdraft.models.generate.SamplingConfig;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.llama.LlamaLoader;
@@ -25,12 +26,12 @@ public final class EvalCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(
+        return CliSupport.options(List.of(
                 Option.value("--target", "DIR", "target model directory"),
                 Option.value("--draft", "DIR", "draft model directory"),
                 Option.value("--prompts", "FILE", "JSON Lines with a \"prompt\" field, or one prompt per line"),
                 Option.value("--prompt-field", "NAME", "JSON field holding the prompt (default prompt)"),
-                Option.flag("--skip-bad-lines", "skip malformed JSON lines instead of stopping"),
+                Option.flag("--skip-bad-lines", "skip malformed JSON lines instead of stopping")), CliSupport.CHAT, List.of(
                 Option.value("--draft-tokens", "K[,K2..]", "draft lengths to evaluate (default 4)"),
                 Option.value("--max-new-tokens", "N", "tokens per prompt (default 128)"),
                 Option.value("--temperature", "T", "0 = greedy (default 0)"),
@@ -39,7 +40,7 @@ public final class EvalCommand implements Command {
                 Option.flag("--ignore-eos", "always generate --max-new-tokens"),
                 Option.flag("--json", "print the report as JSON"),
                 CliSupport.DEVICE,
-                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+                Option.value("--threads", "T", "worker threads (default: physical cores)")));
     }
 
     @Override
@@ -54,7 +55,8 @@ public final class EvalCommand implements Command {
             DraftCompatibility.check(a.path("--target"), target.model().vocabSize(), a.path("--draft"), draft.model().vocabSize());
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--target"), true);
             List<int[]> prompts = new ArrayList<>();
-            for (String t : texts) prompts.add(tok.encode(t));
+            PromptFormat format = CliSupport.promptFormat(a, a.path("--target"), tok);
+            for (String t : texts) prompts.add(format.encode(t));
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(target.model(), tok);
             SpeculativeEval.Report report = SpeculativeEval.run(target.model(), draft.model(), prompts, ks, a.integer("--max-new-tokens", 128), sampling,
                     id -> { for (int e : eos) if (e == id) return true; return false; }, line -> console.err().println(line));

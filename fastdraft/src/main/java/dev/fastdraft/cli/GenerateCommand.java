@@ -27,10 +27,10 @@ public final class GenerateCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(
+        return CliSupport.options(List.of(
                 Option.value("--model", "DIR", "Hugging Face model directory"),
                 Option.value("--prompt", "TEXT", "prompt text (tokenized with the model's tokenizer, special tokens added as its config says)"),
-                Option.value("--ids", "1,2,3", "prompt token ids, used as given"),
+                Option.value("--ids", "1,2,3", "prompt token ids, used as given")), CliSupport.CHAT, List.of(
                 Option.value("--max-new-tokens", "N", "tokens to generate (default 128)"),
                 Option.value("--temperature", "T", "0 = greedy (default 0)"),
                 Option.value("--top-k", "K", "keep the K most likely tokens (default 0: off)"),
@@ -41,7 +41,7 @@ public final class GenerateCommand implements Command {
                 Option.values("--stop", "TEXT", "stop when the generated text contains TEXT (repeatable)"),
                 Option.flag("--json", "print one JSON object with ids, text and speeds instead of streaming"),
                 CliSupport.DEVICE,
-                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+                Option.value("--threads", "T", "worker threads (default: physical cores)")));
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class GenerateCommand implements Command {
             loaded.model().useDevice(device);
             LlamaModel model = loaded.model();
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--model"), a.has("--prompt"));
-            int[] prompt = CliSupport.prompt(a, tok, model.vocabSize());
+            int[] prompt = CliSupport.prompt(a, CliSupport.promptFormat(a, a.path("--model"), tok), model.vocabSize());
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(model, tok);
             List<String> stops = a.strings("--stop");
             StreamingDecoder stream = tok == null ? null : tok.streamingDecoder(true);

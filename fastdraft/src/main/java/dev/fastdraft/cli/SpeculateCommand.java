@@ -27,11 +27,11 @@ public final class SpeculateCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(
+        return CliSupport.options(List.of(
                 Option.value("--target", "DIR", "target model directory"),
                 Option.value("--draft", "DIR", "draft model directory (same tokenizer and vocabulary)"),
                 Option.value("--prompt", "TEXT", "prompt text"),
-                Option.value("--ids", "1,2,3", "prompt token ids, used as given"),
+                Option.value("--ids", "1,2,3", "prompt token ids, used as given")), CliSupport.CHAT, List.of(
                 Option.value("--max-new-tokens", "N", "tokens to generate (default 128)"),
                 Option.value("--draft-tokens", "K", "tokens drafted per target call (default 4)"),
                 Option.flag("--adaptive", "grow K after a fully accepted round, shrink it after a rejection (up to --max-draft-tokens)"),
@@ -44,7 +44,7 @@ public final class SpeculateCommand implements Command {
                 Option.flag("--ignore-eos", "keep generating past end-of-sequence tokens"),
                 Option.flag("--json", "print one JSON object with ids, text and the speculation counters"),
                 CliSupport.DEVICE,
-                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+                Option.value("--threads", "T", "worker threads (default: physical cores)")));
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class SpeculateCommand implements Command {
             target.model().useDevice(device);
             DraftCompatibility.check(a.path("--target"), target.model().vocabSize(), a.path("--draft"), draft.model().vocabSize());
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--target"), a.has("--prompt"));
-            int[] prompt = CliSupport.prompt(a, tok, target.model().vocabSize());
+            int[] prompt = CliSupport.prompt(a, CliSupport.promptFormat(a, a.path("--target"), tok), target.model().vocabSize());
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(target.model(), tok);
             StreamingDecoder stream = tok == null || json ? null : tok.streamingDecoder(true);
             SpeculativeResult r = new SpeculativeDecoder(target.model(), draft.model()).generate(prompt, maxNew, len, sampling,

@@ -1,5 +1,7 @@
 package dev.fastdraft.cli;
 
+import dev.fastdraft.models.chat.ChatTemplate;
+import dev.fastdraft.models.chat.PromptFormat;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import dev.fastdraft.pipeline.PromptFile;
@@ -25,11 +27,11 @@ public final class SynthCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(
+        return CliSupport.options(List.of(
                 Option.value("--target", "DIR", "target model directory (with its tokenizer files)"),
                 Option.value("--prompts", "FILE", "JSON Lines with a \"prompt\" field (see --prompt-field), or plain text, one prompt per line"),
                 Option.value("--prompt-field", "NAME", "JSON field holding the prompt (default prompt)"),
-                Option.flag("--skip-bad-lines", "skip malformed JSON lines of --prompts instead of stopping at the first"),
+                Option.flag("--skip-bad-lines", "skip malformed JSON lines of --prompts instead of stopping at the first")), CliSupport.CHAT, List.of(
                 Option.value("--out", "FILE", "output JSON Lines; an existing file is resumed (done samples are skipped)"),
                 Option.value("--temperatures", "T,..", "sampling temperatures, 0 = greedy (default 0,0.6,0.8,1.0)"),
                 Option.value("--samples-per-prompt", "N", "samples per prompt; temperatures are used in order, then the non-zero ones cycle; "
@@ -41,7 +43,7 @@ public final class SynthCommand implements Command {
                 Option.value("--store-topk", "K", "also store the target's top-K token probabilities per completion token (for distill --loss kl|tv)"),
                 Option.value("--limit", "N", "write at most N new records in this run (the rest in a later run)"),
                 CliSupport.DEVICE,
-                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+                Option.value("--threads", "T", "worker threads (default: physical cores)")));
     }
 
     @Override
@@ -62,11 +64,16 @@ public final class SynthCommand implements Command {
             throw new UserError(targetDir + " has no tokenizer.json; synth encodes text prompts and decodes completions with the target's tokenizer");
         }
         Tokenizer tok = Tokenizer.load(targetDir);
+        PromptFormat format = CliSupport.promptFormat(a, targetDir, tok);
+        if (!format.isChat() && ChatTemplate.find(targetDir).isPresent()) {
+            console.err().println("note: " + targetDir + " has a chat template; prompts go in as plain text. An instruct target answers as it was "
+                    + "trained to when each prompt is a user turn: add --chat");
+        }
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(targetDir)) {
             target.model().useDevice(device);
             console.err().printf(Locale.ROOT, "synth: %d prompts x %d samples (temperatures %s), batch %d, up to %d new tokens each%n",
                     prompts.size(), plan.samplesPerPrompt(), java.util.Arrays.toString(plan.temperatures()), settings.batch(), settings.maxNewTokens());
-            Synth.Summary r = Synth.run(target.model(), tok, CliSupport.eosIds(target.model(), tok), prompts, settings, out, console.err());
+            Synth.Summary r = Synth.run(target.model(), format, CliSupport.eosIds(target.model(), tok), prompts, settings, out, console.err());
             console.out().printf(Locale.ROOT, "synth %s: %d records written (%d were there), %d still to do, %,d tokens at %.1f tok/s%n",
                     out, r.written(), r.existing(), r.remaining(), r.tokens(), r.tokensPerSecond());
         }

@@ -1,6 +1,7 @@
 package dev.fastdraft.cli;
 
 import dev.fastdraft.kernels.WorkerPool;
+import dev.fastdraft.models.chat.PromptFormat;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import java.io.BufferedReader;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code tokenize --model DIR (--text S | --input-jsonl FILE | --decode IDS)}: token ids of text with a
@@ -34,13 +36,13 @@ public final class TokenizeCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(
+        return CliSupport.options(List.of(
                 Option.value("--model", "DIR", "directory with tokenizer.json and tokenizer_config.json"),
                 Option.value("--text", "STRING", "text to encode"),
                 Option.value("--input-jsonl", "FILE", "encode each line, a JSON string; prints one array per line"),
                 Option.value("--decode", "IDS", "decode comma-separated ids (e.g. 1,2,3) and print the text"),
                 Option.flag("--no-special", "do not add special tokens (BOS/EOS) when encoding"),
-                Option.flag("--skip-special", "with --decode: leave out special tokens"));
+                Option.flag("--skip-special", "with --decode: leave out special tokens")), CliSupport.CHAT);
     }
 
     @Override
@@ -49,12 +51,15 @@ public final class TokenizeCommand implements Command {
         if (modes != 1) throw new UserError("tokenize needs exactly one of --text, --input-jsonl or --decode; run 'tokenize --help'");
         Tokenizer tokenizer = loadTokenizer(args.path("--model"));
         boolean special = !args.flag("--no-special");
+        PromptFormat format = CliSupport.promptFormat(args, args.path("--model"), tokenizer);
+        if (format.isChat() && args.flag("--no-special")) throw new UserError("--no-special does not apply with --chat: the chat template places the special tokens");
+        Function<String, int[]> encode = format.isChat() ? format::encode : text -> tokenizer.encode(text, special);
         if (args.has("--decode")) {
             console.out().println(tokenizer.decode(args.intList("--decode"), args.flag("--skip-special")));
         } else if (args.has("--text")) {
-            console.out().println(Json.write(tokenizer.encode(args.string("--text"), special)));
+            console.out().println(Json.write(encode.apply(args.string("--text"))));
         } else {
-            encodeJsonl(tokenizer, args.path("--input-jsonl"), special, console);
+            encodeJsonl(encode, args.path("--input-jsonl"), console);
         }
         console.out().flush();
         return 0;
@@ -71,7 +76,7 @@ public final class TokenizeCommand implements Command {
         return Tokenizer.load(dir);
     }
 
-    private static void encodeJsonl(Tokenizer tokenizer, Path file, boolean special, Console console) throws IOException {
+    private static void encodeJsonl(Function<String, int[]> encode, Path file, Console console) throws IOException {
         if (!Files.isRegularFile(file)) throw new UserError("--input-jsonl: no such file: " + file);
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
         try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
@@ -88,11 +93,11 @@ public final class TokenizeCommand implements Command {
                 lineNo++;
                 batch.add(parseLine(file, lineNo, line));
                 if (batch.size() == BATCH) {
-                    writeBatch(tokenizer, batch, special, console);
+                    writeBatch(encode, batch, console);
                     batch.clear();
                 }
             }
-            writeBatch(tokenizer, batch, special, console);
+            writeBatch(encode, batch, console);
         }
     }
 
@@ -109,10 +114,10 @@ public final class TokenizeCommand implements Command {
         return s;
     }
 
-    private static void writeBatch(Tokenizer tokenizer, List<String> batch, boolean special, Console console) {
+    private static void writeBatch(Function<String, int[]> encode, List<String> batch, Console console) {
         if (batch.isEmpty()) return;
         int[][] ids = new int[batch.size()][];
-        WorkerPool.common().parallelFor(batch.size(), i -> ids[i] = tokenizer.encode(batch.get(i), special));
+        WorkerPool.common().parallelFor(batch.size(), i -> ids[i] = encode.apply(batch.get(i)));
         StringBuilder sb = new StringBuilder();
         for (int[] row : ids) {
             Json.write(sb, row);

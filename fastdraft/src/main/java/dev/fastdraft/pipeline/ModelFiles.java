@@ -8,7 +8,8 @@ import java.util.List;
 
 /** The non-weight files of a Hugging Face model directory. */
 public final class ModelFiles {
-    public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
+    public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json",
+            "chat_template.jinja", "chat_template.json");
 
     private ModelFiles() {}
 

@@ -1,5 +1,6 @@
 package dev.fastdraft.pipeline.synth;
 
+import dev.fastdraft.models.chat.PromptFormat;
 import dev.fastdraft.models.generate.SamplingConfig;
 import dev.fastdraft.models.llama.LlamaModel;
 import dev.fastdraft.models.tokenizer.Tokenizer;
@@ -30,18 +31,28 @@ public final class Synth {
     private record Job(int prompt, int sample) {}
 
     /**
-     * Runs the target over {@code prompts}; {@code eos} are the ids that end a completion (kept as its last id).
-     * Prompts are encoded with {@code tok} as given (special tokens such as BOS added as the tokenizer's
+     * Runs the target over {@code prompts} as plain text (special tokens such as BOS added as the tokenizer's
      * post-processor says; no chat template).
      */
     public static Summary run(LlamaModel target, Tokenizer tok, int[] eos, List<String> prompts, SynthSettings s, Path out, PrintStream log)
             throws IOException {
+        return run(target, PromptFormat.plain(tok), eos, prompts, s, out, log);
+    }
+
+    /**
+     * Runs the target over {@code prompts}, encoded as {@code format} says (plain text, or the user turn of a chat
+     * template, so that an instruct target answers as it was trained to); {@code eos} are the ids that end a
+     * completion (kept as its last id).
+     */
+    public static Summary run(LlamaModel target, PromptFormat format, int[] eos, List<String> prompts, SynthSettings s, Path out, PrintStream log)
+            throws IOException {
+        Tokenizer tok = format.tokenizer();
         if (prompts.isEmpty()) throw new IllegalArgumentException("synth: no prompts");
         int vocab = target.vocabSize(), context = target.maxPositions();
         if (s.storeTopK() > vocab) throw new IllegalArgumentException("--store-topk " + s.storeTopK() + " exceeds the vocabulary of " + vocab);
         List<int[]> encoded = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
-            int[] ids = tok.encode(prompts.get(i));
+            int[] ids = format.encode(prompts.get(i));
             if (ids.length == 0) throw new IllegalArgumentException("prompt " + (i + 1) + " encodes to no tokens; remove it or give it text");
             for (int id : ids) {
                 if (id >= vocab) throw new IllegalArgumentException("the tokenizer gives id " + id + " for prompt " + (i + 1) + " but the target's vocabulary has "
@@ -53,7 +64,7 @@ public final class Synth {
             encoded.add(ids);
         }
         SamplePlan plan = s.plan();
-        try (SynthOutput output = SynthOutput.open(out, (rec, line) -> check(rec, line, out, prompts, s))) {
+        try (SynthOutput output = SynthOutput.open(out, (rec, line) -> check(rec, line, out, prompts, encoded, s))) {
             if (output.cutBytes() > 0) log.println("synth: cut off a partial last line (" + output.cutBytes() + " bytes) left by an interrupted run");
             List<BatchDecoder.Request> todo = new ArrayList<>();
             int missing = 0;
@@ -102,7 +113,7 @@ public final class Synth {
     }
 
     /** An existing record must come from the same prompts and plan, or the resumed file would mix two runs. */
-    private static void check(SynthRecord rec, int line, Path out, List<String> prompts, SynthSettings s) {
+    private static void check(SynthRecord rec, int line, Path out, List<String> prompts, List<int[]> encoded, SynthSettings s) {
         String where = out + ":" + line + ": ";
         String hint = "; resume with the original prompts and settings, or write to another --out";
         if (rec.promptIndex() >= prompts.size()) {
@@ -110,6 +121,10 @@ public final class Synth {
         }
         if (!prompts.get(rec.promptIndex()).equals(rec.prompt())) {
             throw new IllegalArgumentException(where + "its prompt differs from prompt " + (rec.promptIndex() + 1) + " of the prompt file" + hint);
+        }
+        if (!java.util.Arrays.equals(encoded.get(rec.promptIndex()), rec.promptIds())) {
+            throw new IllegalArgumentException(where + "its prompt_ids differ from this run's encoding of prompt " + (rec.promptIndex() + 1)
+                    + " (another tokenizer, or --chat / --system / --chat-template changed)" + hint);
         }
         SamplePlan plan = s.plan();
         if (rec.sampleIndex() < plan.samplesPerPrompt() && rec.temperature() != plan.temperature(rec.sampleIndex())) {

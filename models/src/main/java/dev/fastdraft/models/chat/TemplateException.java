@@ -5,7 +5,7 @@ package dev.fastdraft.models.chat;
  * adding a string to a number), or the template's own {@code raise_exception(message)}. The message names the
  * template line where it is known.
  */
-public final class TemplateException extends RuntimeException {
+public final class TemplateException extends IllegalArgumentException {
     private final String reason;
     private final int line;
 
