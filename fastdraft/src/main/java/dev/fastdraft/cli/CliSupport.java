@@ -50,6 +50,11 @@ final class CliSupport {
             if (a.has("--system")) throw new UserError("--system is a chat message; add --chat (the model's chat template) or --chat-template FILE");
             return PromptFormat.plain(tok);
         }
+        return chatFormat(a, modelDir, tok);
+    }
+
+    /** The chat template of --chat-template FILE, else of {@code modelDir}, with --system. */
+    static PromptFormat chatFormat(Args a, Path modelDir, Tokenizer tok) throws java.io.IOException {
         if (tok == null) throw new UserError("--chat needs the model's tokenizer files in " + modelDir);
         ChatTemplate template = a.has("--chat-template") ? ChatTemplate.load(a.path("--chat-template"), modelDir)
                 : ChatTemplate.find(modelDir).orElseThrow(() -> new UserError(modelDir + " has no chat template (no " + ChatTemplate.JINJA_FILE

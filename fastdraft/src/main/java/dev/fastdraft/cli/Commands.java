@@ -20,6 +20,7 @@ final class Commands {
                 new SpeculateCommand(),
                 new EvalCommand(),
                 new GenerateCommand(),
+                new ChatCommand(),
                 new LogitsCommand(),
                 new TokenizeCommand(),
                 new dev.fastdraft.cli.bench.BenchCommand(),

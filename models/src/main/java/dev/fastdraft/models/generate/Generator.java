@@ -16,19 +16,32 @@ public final class Generator {
      */
     public static GenerationResult generate(CausalLM model, int[] prompt, int maxNewTokens, Sampler sampler,
                                             IntPredicate stop, java.util.function.IntConsumer onToken) {
-        if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt is empty; give at least one token (e.g. BOS)");
-        if (maxNewTokens < 0) throw new IllegalArgumentException("generate: max new tokens must be >= 0, got " + maxNewTokens);
-        int capacity = prompt.length + maxNewTokens;
-        if (capacity > model.maxPositions()) {
+        if (prompt.length + maxNewTokens > model.maxPositions()) {
             throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens + " + maxNewTokens + " new tokens exceeds the model's context of " + model.maxPositions());
         }
+        return generate(new PrefixCache(model, Math.max(1, prompt.length + maxNewTokens)), prompt, maxNewTokens, sampler, stop, onToken);
+    }
+
+    /**
+     * Generation that continues from {@code context}: the prompt's tokens already in its cache (a conversation so
+     * far) are not run again; {@code promptTokens} of the result counts the ones that were.
+     */
+    public static GenerationResult generate(PrefixCache context, int[] prompt, int maxNewTokens, Sampler sampler,
+                                            IntPredicate stop, java.util.function.IntConsumer onToken) {
+        if (prompt.length == 0) throw new IllegalArgumentException("generate: the prompt is empty; give at least one token (e.g. BOS)");
+        if (maxNewTokens < 0) throw new IllegalArgumentException("generate: max new tokens must be >= 0, got " + maxNewTokens);
+        if (prompt.length + maxNewTokens > context.capacity()) {
+            throw new IllegalArgumentException("generate: prompt of " + prompt.length + " tokens + " + maxNewTokens + " new tokens exceeds the cache of " + context.capacity());
+        }
+        CausalLM model = context.model();
+        KVCache cache = context.cache();
         int vocab = model.vocabSize();
-        KVCache cache = model.newCache(capacity);
+        int reused = maxNewTokens == 0 ? 0 : context.reuse(prompt);
         int[] out = new int[maxNewTokens];
         int n = 0;
         String reason = "length";
         long t0 = System.nanoTime();
-        float[] logits = maxNewTokens == 0 ? null : model.forward(prompt, cache, 1);
+        float[] logits = maxNewTokens == 0 ? null : model.forward(Arrays.copyOfRange(prompt, reused, prompt.length), cache, 1);
         long t1 = System.nanoTime();
         while (n < maxNewTokens) {
             int next = sampler.next(logits, 0, vocab);
@@ -42,6 +55,8 @@ public final class Generator {
             logits = model.forward(new int[] {next}, cache, 1);
         }
         long t2 = System.nanoTime();
-        return new GenerationResult(Arrays.copyOf(out, n), reason, prompt.length, t1 - t0, t2 - t1);
+        int[] ids = Arrays.copyOf(out, n);
+        context.committed(prompt, ids);
+        return new GenerationResult(ids, reason, prompt.length - reused, t1 - t0, t2 - t1);
     }
 }

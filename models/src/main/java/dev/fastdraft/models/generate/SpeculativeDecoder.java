@@ -52,16 +52,36 @@ public final class SpeculativeDecoder {
 
     public SpeculativeResult generate(int[] prompt, int maxNewTokens, DraftLength len, SamplingConfig sampling,
                                       IntPredicate stop, IntConsumer onToken) {
-        if (prompt.length == 0) throw new IllegalArgumentException("speculate: the prompt is empty; give at least one token");
-        if (maxNewTokens < 1) throw new IllegalArgumentException("speculate: max new tokens must be >= 1, got " + maxNewTokens);
-        int vocab = target.vocabSize();
-        int capacity = prompt.length + maxNewTokens + len.maxK() + 1;
+        int capacity = lookahead(prompt, maxNewTokens, len);
         int limit = Math.min(target.maxPositions(), draft.maxPositions());
         if (capacity > limit) {
             throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens + " new + " + (len.maxK() + 1)
                     + " lookahead tokens exceed the context of " + limit + " (" + (draft.maxPositions() < target.maxPositions() ? "draft" : "target") + ")");
         }
-        KVCache tc = target.newCache(capacity), dc = draft.newCache(capacity);
+        return generate(new PrefixCache(target, capacity), new PrefixCache(draft, capacity), prompt, maxNewTokens, len, sampling, stop, onToken);
+    }
+
+    /** Cache positions a generation needs: the prompt, the new tokens, and one round of proposals past them. */
+    public static int lookahead(int[] prompt, int maxNewTokens, DraftLength len) {
+        if (prompt.length == 0) throw new IllegalArgumentException("speculate: the prompt is empty; give at least one token");
+        if (maxNewTokens < 1) throw new IllegalArgumentException("speculate: max new tokens must be >= 1, got " + maxNewTokens);
+        return prompt.length + maxNewTokens + len.maxK() + 1;
+    }
+
+    /**
+     * Speculative generation that continues from the two models' caches: what each already holds of the prompt
+     * (a conversation so far) is not run again.
+     */
+    public SpeculativeResult generate(PrefixCache targetContext, PrefixCache draftContext, int[] prompt, int maxNewTokens, DraftLength len,
+                                      SamplingConfig sampling, IntPredicate stop, IntConsumer onToken) {
+        if (targetContext.model() != target || draftContext.model() != draft) throw new IllegalArgumentException("speculate: caches of other models");
+        int capacity = lookahead(prompt, maxNewTokens, len);
+        if (capacity > Math.min(targetContext.capacity(), draftContext.capacity())) {
+            throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens + " new + " + (len.maxK() + 1)
+                    + " lookahead tokens exceed the cache of " + Math.min(targetContext.capacity(), draftContext.capacity()));
+        }
+        int vocab = target.vocabSize();
+        KVCache tc = targetContext.cache(), dc = draftContext.cache();
         Sampler pick = new Sampler(sampling);
         SplittableRandom coin = new SplittableRandom(sampling.seed() ^ 0x5DEECE66DL);
         boolean greedy = sampling.isGreedy();
@@ -69,11 +89,9 @@ public final class SpeculativeDecoder {
         int[] tokens = Arrays.copyOf(prompt, capacity);
         int n = prompt.length; // committed tokens; the caches hold n-1 of them
         long t0 = System.nanoTime();
-        if (n > 1) {
-            int[] head = Arrays.copyOf(prompt, n - 1);
-            target.forward(head, tc, 1);
-            draft.forward(head, dc, 1);
-        }
+        int reused = targetContext.reuse(prompt), draftReused = draftContext.reuse(prompt);
+        if (reused < n - 1) target.forward(Arrays.copyOfRange(prompt, reused, n - 1), tc, 1);
+        if (draftReused < n - 1) draft.forward(Arrays.copyOfRange(prompt, draftReused, n - 1), dc, 1);
         long t1 = System.nanoTime();
 
         int k = len.k(), drafted = 0, accepted = 0, targetCalls = 0, draftCalls = 0, produced = 0;
@@ -137,8 +155,13 @@ public final class SpeculativeDecoder {
             if (len.adaptive()) k = good == kk ? Math.min(len.maxK(), k + 1) : Math.max(1, k - 1);
         }
         long t2 = System.nanoTime();
+        // a round cut short by a stop keeps rejected proposals in the caches: keep only committed positions
+        if (tc.length() > n - 1) tc.truncate(n - 1);
+        if (dc.length() > n - 1) dc.truncate(n - 1);
         int[] out = Arrays.copyOfRange(tokens, prompt.length, n);
-        return new SpeculativeResult(out, reason, prompt.length, drafted, accepted, targetCalls, draftCalls, t1 - t0, t2 - t1);
+        targetContext.committed(prompt, out);
+        draftContext.committed(prompt, out);
+        return new SpeculativeResult(out, reason, prompt.length - reused, drafted, accepted, targetCalls, draftCalls, t1 - t0, t2 - t1);
     }
 
     /** max(0, p - q), normalised; falls back to p if the two coincide (then rejection cannot happen). */
