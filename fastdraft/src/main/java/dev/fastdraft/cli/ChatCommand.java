@@ -28,21 +28,16 @@ public final class ChatCommand implements Command {
 
     @Override
     public List<Option> options() {
-        return List.of(
+        return CliSupport.options(List.of(
                 Option.value("--model", "DIR", "Hugging Face model directory with its tokenizer files"),
                 Option.value("--draft", "DIR", "a draft of the model (same tokenizer): replies come from speculative decoding"),
                 Option.value("--draft-tokens", "K", "tokens drafted per target call with --draft (default 4)"),
                 Option.value("--system", "TEXT", "system message at the start of the conversation"),
                 Option.value("--chat-template", "FILE", "a Jinja chat template to use instead of the model's"),
                 Option.value("--context", "N", "positions the KV cache keeps: the conversation plus a reply (default 4096, or the model's context if shorter)"),
-                Option.value("--max-new-tokens", "N", "tokens per reply at most (default 512)"),
-                Option.value("--temperature", "T", "0 = greedy (default 0)"),
-                Option.value("--top-k", "K", "keep the K most likely tokens (default 0: off)"),
-                Option.value("--top-p", "P", "nucleus sampling mass (default 1: off)"),
-                Option.value("--min-p", "P", "drop tokens below P times the top probability (default 0: off)"),
-                Option.value("--seed", "S", "sampling seed (default 0)"),
+                Option.value("--max-new-tokens", "N", "tokens per reply at most (default 512)")), CliSupport.SAMPLING, List.of(
                 CliSupport.DEVICE,
-                Option.value("--threads", "T", "worker threads (default: physical cores)"));
+                Option.value("--threads", "T", "worker threads (default: physical cores)")));
     }
 
     @Override

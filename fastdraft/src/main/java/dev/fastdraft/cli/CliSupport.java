@@ -33,6 +33,14 @@ final class CliSupport {
         }
     }
 
+    /** The options {@link #sampling} reads. */
+    static final List<Option> SAMPLING = List.of(
+            Option.value("--temperature", "T", "0 = greedy (default 0)"),
+            Option.value("--top-k", "K", "keep the K most likely tokens (default 0: off)"),
+            Option.value("--top-p", "P", "nucleus sampling mass (default 1: off)"),
+            Option.value("--min-p", "P", "drop tokens below P times the top probability (default 0: off)"),
+            Option.value("--seed", "S", "sampling seed (default 0)"));
+
     static dev.fastdraft.models.generate.SamplingConfig sampling(Args a) {
         return new dev.fastdraft.models.generate.SamplingConfig(a.number("--temperature", 0), a.has("--top-k") ? a.integer("--top-k") : 0,
                 a.number("--top-p", 1.0), a.has("--min-p") ? a.number("--min-p") : 0, a.longValue("--seed", 0));

@@ -31,12 +31,7 @@ public final class GenerateCommand implements Command {
                 Option.value("--model", "DIR", "Hugging Face model directory"),
                 Option.value("--prompt", "TEXT", "prompt text (tokenized with the model's tokenizer, special tokens added as its config says)"),
                 Option.value("--ids", "1,2,3", "prompt token ids, used as given")), CliSupport.CHAT, List.of(
-                Option.value("--max-new-tokens", "N", "tokens to generate (default 128)"),
-                Option.value("--temperature", "T", "0 = greedy (default 0)"),
-                Option.value("--top-k", "K", "keep the K most likely tokens (default 0: off)"),
-                Option.value("--top-p", "P", "nucleus sampling mass (default 1: off)"),
-                Option.value("--min-p", "P", "drop tokens below P times the top probability (default 0: off)"),
-                Option.value("--seed", "S", "sampling seed (default 0)"),
+                Option.value("--max-new-tokens", "N", "tokens to generate (default 128)")), CliSupport.SAMPLING, List.of(
                 Option.flag("--ignore-eos", "keep generating past end-of-sequence tokens"),
                 Option.values("--stop", "TEXT", "stop when the generated text contains TEXT (repeatable)"),
                 Option.flag("--json", "print one JSON object with ids, text and speeds instead of streaming"),
