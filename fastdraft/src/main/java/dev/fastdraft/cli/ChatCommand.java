@@ -2,6 +2,7 @@ package dev.fastdraft.cli;
 
 import dev.fastdraft.models.chat.ChatSession;
 import dev.fastdraft.models.chat.PromptFormat;
+import dev.fastdraft.models.chat.TemplateException;
 import dev.fastdraft.models.generate.SamplingConfig;
 import dev.fastdraft.models.generate.SpeculativeResult;
 import dev.fastdraft.models.llama.LlamaLoader;
@@ -82,6 +83,10 @@ public final class ChatCommand implements Command {
                     });
                 } catch (ChatSession.ContextFull e) {
                     console.err().println(e.getMessage() + ": /reset, or raise --context");
+                    continue;
+                } catch (TemplateException e) {
+                    // e.g. a template that refuses a system message or a role order: say so and take the next line
+                    console.err().println("the chat template refused this turn: " + e.getMessage());
                     continue;
                 }
                 console.out().println();

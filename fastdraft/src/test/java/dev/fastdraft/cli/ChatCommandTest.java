@@ -67,6 +67,15 @@ class ChatCommandTest {
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.err().contains("raise --context"), r.err());
         assertEquals(2, r.err().lines().filter(l -> l.contains("tok/s")).count(), r.err());
+        Path strict = dir.resolve("strict.jinja");
+        try {
+            Files.writeString(strict, "{% if messages|length > 1 %}{{ raise_exception('one turn only') }}{% endif %}" + TEMPLATE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliRun refused = withInput("the cat\nagain\n", "chat", "--model", model.toString(), "--chat-template", strict.toString(), "--max-new-tokens", "3");
+        assertEquals(0, refused.rc(), refused.err());
+        assertTrue(refused.err().contains("refused this turn") && refused.err().contains("one turn only"), refused.err());
         CliRun bad = withInput("", "chat", "--model", model.toString(), "--context", "100000");
         assertEquals(2, bad.rc());
         assertTrue(bad.err().contains("--context"), bad.err());
