@@ -30,7 +30,8 @@ final class JinjaAst {
     /** {@code {% set a %}...{% endset %}}, with optional filters applied to the captured text. */
     record SetBlock(String target, List<Filter> filters, List<Stmt> body, int line) implements Stmt {}
 
-    record Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body, int line) implements Stmt {}
+    /** {@code varargs}/{@code kwargs}: the body uses those names, so extra arguments are collected into them. */
+    record Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body, boolean varargs, boolean kwargs, int line) implements Stmt {}
 
     record FilterBlock(List<Filter> filters, List<Stmt> body, int line) implements Stmt {}
 

@@ -144,7 +144,7 @@ final class JinjaFilters {
             case "center" -> {
                 String s = Py.str(v);
                 int width = (int) Py.toLong(a.get(0, "width", 80L));
-                int pad = Math.max(0, width - s.length());
+                int pad = Math.max(0, width - Py.length(s));
                 int left = pad / 2 + (pad & width & 1);
                 yield " ".repeat(left) + s + " ".repeat(pad - left);
             }
@@ -174,6 +174,20 @@ final class JinjaFilters {
                 yield out;
             }
             case "pprint" -> Py.repr(v);
+            case "truncate" -> {
+                String str = Py.str(v);
+                int length = (int) Py.toLong(a.get(0, "length", 255L));
+                boolean killwords = Py.truthy(a.get(1, "killwords", false));
+                String end = Py.str(a.get(2, "end", "..."));
+                Object leewayArg = a.get(3, "leeway", null);
+                int leeway = leewayArg == null ? 5 : (int) Py.toLong(leewayArg);
+                List<String> cps = Py.codePoints(str);
+                if (cps.size() <= length + leeway) yield str;
+                String head = String.join("", cps.subList(0, Math.max(0, length - Py.length(end))));
+                if (killwords) yield head + end;
+                int space = head.lastIndexOf(' ');
+                yield (space >= 0 ? head.substring(0, space) : head) + end;
+            }
             default -> throw new TemplateException("no filter named '" + name + "'");
         };
     }
@@ -217,33 +231,33 @@ final class JinjaFilters {
         sb.append(Character.toString(first).toUpperCase(Locale.ROOT)).append(w.substring(n).toLowerCase(Locale.ROOT));
     }
 
+    /** jinja2's int filter: int(value), else int(float(value)), else the default; Undefined fails as in Python. */
     private static Object toInt(Object v, Object fallback) {
+        if (v instanceof Undefined u) throw u.error();
         if (v instanceof Long || v instanceof Boolean) return Py.toLong(v);
-        if (v instanceof Double d) return (long) (double) d;
+        if (v instanceof Double d) return Double.isFinite(d) ? (Object) (long) (double) d : fallback;
         if (v instanceof String s) {
-            String t = Py.strip(s, null).replace("_", "");
-            try {
-                return Long.parseLong(t);
-            } catch (NumberFormatException e) {
+            String t = Py.strip(s, null);
+            if (t.matches("[+-]?\\d+(_\\d+)*")) {
                 try {
-                    return (long) Double.parseDouble(t);
-                } catch (NumberFormatException e2) {
+                    return Long.parseLong(t.replace("_", ""));
+                } catch (NumberFormatException e) {
                     return fallback;
                 }
             }
+            Double d = Py.parseFloat(s);
+            return d != null && Double.isFinite(d) ? (Object) (long) (double) d : fallback;
         }
         return fallback;
     }
 
     private static Object toFloat(Object v, Object fallback) {
+        if (v instanceof Undefined u) throw u.error();
         if (v instanceof Double) return v;
         if (v instanceof Long || v instanceof Boolean) return (double) Py.toLong(v);
         if (v instanceof String s) {
-            try {
-                return Double.parseDouble(Py.strip(s, null));
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
+            Double d = Py.parseFloat(s);
+            return d != null ? d : fallback;
         }
         return fallback;
     }

@@ -18,6 +18,8 @@ final class JinjaParser {
 
     private final List<Token> tokens;
     private int pos;
+    /** Names read in the template so far: a macro whose body reads varargs or kwargs collects extra arguments. */
+    private java.util.Set<String> names = new java.util.HashSet<>();
 
     private JinjaParser(List<Token> tokens) {
         this.tokens = tokens;
@@ -186,10 +188,15 @@ final class JinjaParser {
                     else if (!defaults.isEmpty()) throw error("a macro parameter without a default follows one with a default", peek());
                 }
                 expectBlockEnd();
+                java.util.Set<String> outer = names;
+                names = new java.util.HashSet<>();
                 List<Stmt> body = body(Set.of("endmacro"));
+                boolean varargs = names.contains("varargs"), kwargs = names.contains("kwargs");
+                outer.addAll(names);
+                names = outer;
                 endTag();
                 expectBlockEnd();
-                return new Macro(name, params, defaults, body, line);
+                return new Macro(name, params, defaults, body, varargs, kwargs, line);
             }
             case "filter" -> {
                 List<Filter> filters = new ArrayList<>();
@@ -416,7 +423,10 @@ final class JinjaParser {
                     case "true", "True" -> new Const(Boolean.TRUE, t.line());
                     case "false", "False" -> new Const(Boolean.FALSE, t.line());
                     case "none", "None" -> new Const(null, t.line());
-                    default -> new Name(t.text(), t.line());
+                    default -> {
+                        names.add(t.text());
+                        yield new Name(t.text(), t.line());
+                    }
                 };
             }
             case STRING -> {

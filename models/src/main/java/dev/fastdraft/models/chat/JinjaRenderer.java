@@ -125,11 +125,11 @@ final class JinjaRenderer {
             }
             items = kept;
         }
-        Object outerLoop = scope.lookup("loop");
+        Object[] lastChanged = {null};
         for (int i = 0; i < items.size(); i++) {
             Scope inner = new Scope(scope);
             assign(f.targets(), items.get(i), inner);
-            inner.vars.put("loop", new Loop(items, i, outerLoop));
+            inner.vars.put("loop", new Loop(items, i, lastChanged));
             if (run(f.body(), inner, out) == Flow.BREAK) break;
         }
         if (items.isEmpty()) run(f.otherwise(), new Scope(scope), out);
@@ -139,12 +139,18 @@ final class JinjaRenderer {
     static final class Loop {
         private final List<Object> items;
         private final int index;
-        private final Object parent;
+        /** What the last {@code loop.changed(...)} of this loop was given, shared by its iterations (null: none yet). */
+        private final Object[] lastChanged;
 
-        Loop(List<Object> items, int index, Object parent) {
+        Loop(List<Object> items, int index, Object[] lastChanged) {
             this.items = items;
             this.index = index;
-            this.parent = parent;
+            this.lastChanged = lastChanged;
+        }
+
+        @Override
+        public String toString() {
+            return "<LoopContext " + (index + 1) + "/" + items.size() + ">";
         }
 
         Object attribute(String name) {
@@ -157,31 +163,34 @@ final class JinjaRenderer {
                 case "first" -> index == 0;
                 case "last" -> index == n - 1;
                 case "length" -> (long) n;
-                case "depth" -> parent instanceof Loop l ? (long) l.depth() + 1 : 1L;
-                case "depth0" -> parent instanceof Loop l ? (long) l.depth() : 0L;
+                case "depth" -> 1L; // only recursive loops, which are not supported, go deeper
+                case "depth0" -> 0L;
                 case "previtem" -> index > 0 ? items.get(index - 1) : new Undefined("there is no previous item");
                 case "nextitem" -> index < n - 1 ? items.get(index + 1) : new Undefined("there is no next item");
+                case "changed" -> (Callable) (args, kwargs) -> {
+                    Tuple value = new Tuple(new ArrayList<>(args));
+                    if (lastChanged[0] != null && Py.eq(lastChanged[0], value)) return false;
+                    lastChanged[0] = value;
+                    return true;
+                };
                 case "cycle" -> (Callable) (args, kwargs) -> {
                     if (args.isEmpty()) throw new TemplateException("no items for cycling given");
                     return args.get(index % args.size());
                 };
-                default -> null;
+                default -> PyMethods.ABSENT;
             };
-        }
-
-        private int depth() {
-            return parent instanceof Loop l ? l.depth() + 1 : 1;
         }
     }
 
     private Callable macro(Macro m, Scope definedIn) {
         // Free names resolve in the defining scope at call time (the template's top level, usually), as in jinja2.
         return (args, kwargs) -> {
-            if (args.size() > m.params().size())
-                throw new TemplateException("macro '" + m.name() + "' takes not more than " + m.params().size() + " argument(s)");
+            int n = m.params().size();
+            if (args.size() > n && !m.varargs())
+                throw new TemplateException("macro '" + m.name() + "' takes not more than " + n + " argument(s)");
             Scope s = new Scope(definedIn);
-            int firstDefault = m.params().size() - m.defaults().size();
-            for (int i = 0; i < m.params().size(); i++) {
+            int firstDefault = n - m.defaults().size();
+            for (int i = 0; i < n; i++) {
                 String p = m.params().get(i);
                 Object v;
                 if (i < args.size()) v = args.get(i);
@@ -190,8 +199,14 @@ final class JinjaRenderer {
                 else v = new Undefined("parameter '" + p + "' was not provided");
                 s.vars.put(p, v);
             }
-            for (String k : kwargs.keySet())
-                if (!m.params().contains(k)) throw new TemplateException("macro '" + m.name() + "' takes no keyword argument '" + k + "'");
+            Map<Object, Object> extra = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+                if (m.params().contains(e.getKey())) continue;
+                if (!m.kwargs()) throw new TemplateException("macro '" + m.name() + "' takes no keyword argument '" + e.getKey() + "'");
+                extra.put(e.getKey(), e.getValue());
+            }
+            if (m.varargs()) s.vars.put("varargs", new Tuple(args.size() > n ? new ArrayList<>(args.subList(n, args.size())) : new ArrayList<>()));
+            if (m.kwargs()) s.vars.put("kwargs", extra);
             StringBuilder out = new StringBuilder();
             run(m.body(), s, out);
             return out.toString();
@@ -221,7 +236,12 @@ final class JinjaRenderer {
             }
             case DictLit d -> {
                 Map<Object, Object> m = new LinkedHashMap<>();
-                for (int i = 0; i < d.keys().size(); i++) m.put(eval(d.keys().get(i), scope), eval(d.values().get(i), scope));
+                for (int i = 0; i < d.keys().size(); i++) {
+                    Object key = eval(d.keys().get(i), scope);
+                    // 1, 1.0 and True are one key in Python: the first spelling stays, the last value wins
+                    if (Py.isNumber(key)) for (Object k : m.keySet()) if (Py.isNumber(k) && Py.eq(k, key)) key = k;
+                    m.put(key, eval(d.values().get(i), scope));
+                }
                 yield m;
             }
             case GetAttr g -> Py.getAttr(eval(g.object(), scope), g.name());

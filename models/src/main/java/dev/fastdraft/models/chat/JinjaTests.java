@@ -29,8 +29,8 @@ final class JinjaTests {
             case "even" -> Py.toLong(defined(v)) % 2 == 0;
             case "odd" -> Py.toLong(defined(v)) % 2 != 0;
             case "divisibleby" -> Py.toLong(defined(v)) % Py.toLong(arg(name, args, 0)) == 0;
-            case "lower" -> Py.str(v).equals(Py.str(v).toLowerCase(java.util.Locale.ROOT));
-            case "upper" -> Py.str(v).equals(Py.str(v).toUpperCase(java.util.Locale.ROOT));
+            case "lower" -> cased(Py.str(v), false);
+            case "upper" -> cased(Py.str(v), true);
             case "eq", "equalto", "==" -> Py.eq(v, arg(name, args, 0));
             case "ne", "!=" -> !Py.eq(v, arg(name, args, 0));
             case "lt", "lessthan", "<" -> Py.compare(v, arg(name, args, 0), "<") < 0;
@@ -45,6 +45,23 @@ final class JinjaTests {
             case "escaped" -> false;
             default -> throw new TemplateException("no test named '" + name + "'");
         };
+    }
+
+    /** Python's str.isupper / str.islower: some cased character, and none of the other case. */
+    static boolean cased(String s, boolean upper) {
+        boolean any = false;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (Character.isUpperCase(c) || Character.isTitleCase(c)) {
+                if (!upper) return false;
+                any = true;
+            } else if (Character.isLowerCase(c)) {
+                if (upper) return false;
+                any = true;
+            }
+        }
+        return any;
     }
 
     private static Object defined(Object v) {

@@ -100,7 +100,8 @@ final class Py {
             sb.append("<Namespace ");
             repr(sb, n.attrs);
             sb.append('>');
-        } else sb.append('<').append(typeName(v)).append('>');
+        } else if (v instanceof JinjaRenderer.Loop loop) sb.append(loop);
+        else sb.append('<').append(typeName(v)).append('>');
     }
 
     /** Python's repr of a str: single quotes unless the text has ' and no ", non-printables escaped. */
@@ -134,7 +135,7 @@ final class Py {
         if (Double.isNaN(d)) return "nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
         if (d == 0) return (1 / d < 0) ? "-0.0" : "0.0";
-        BigDecimal b = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        BigDecimal b = shortest(Math.abs(d));
         String digits = b.unscaledValue().toString();
         int decpt = digits.length() - b.scale(); // value = 0.digits * 10^decpt
         StringBuilder sb = new StringBuilder(d < 0 ? "-" : "");
@@ -151,6 +152,31 @@ final class Py {
             sb.append(Math.abs(exp));
         }
         return sb.toString();
+    }
+
+    /**
+     * The fewest significant digits that read back as {@code d}, rounded from its exact value (Python's repr;
+     * Double.toString differs for some subnormals, 4.9E-324 where Python prints 5e-324).
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int p = 1; p < 17; p++) {
+            BigDecimal r = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (r.doubleValue() == d) return r.stripTrailingZeros();
+        }
+        return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    }
+
+    /** Python's float(str): surrounding whitespace, '_' between digits, inf/infinity/nan in any case. Null if not a number. */
+    static Double parseFloat(String text) {
+        String t = strip(text, null);
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        String body = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        double sign = lower.startsWith("-") ? -1 : 1;
+        if (body.equals("inf") || body.equals("infinity")) return sign * Double.POSITIVE_INFINITY;
+        if (body.equals("nan")) return Double.NaN;
+        if (!t.matches("[+-]?(\\d+(_\\d+)*(\\.(\\d+(_\\d+)*)?)?|\\.\\d+(_\\d+)*)([eE][+-]?\\d+(_\\d+)*)?")) return null;
+        return Double.parseDouble(t.replace("_", ""));
     }
 
     // ---- numbers ----
@@ -232,16 +258,43 @@ final class Py {
             }
             case "//" -> {
                 if (y == 0) throw new TemplateException("float floor division by zero");
-                yield Math.floor(x / y);
+                yield floatDivmod(x, y)[0];
             }
             case "%" -> {
                 if (y == 0) throw new TemplateException("float modulo");
-                double m = x % y;
-                yield m != 0 && (m < 0) != (y < 0) ? m + y : m;
+                yield floatDivmod(x, y)[1];
             }
-            case "**" -> Math.pow(x, y);
+            case "**" -> {
+                if (x == 0 && y < 0) throw new TemplateException("0.0 cannot be raised to a negative power");
+                if (x < 0 && y != Math.rint(y)) throw new TemplateException("a negative number to a fractional power is complex, which templates do not support");
+                double r = Math.pow(x, y);
+                if (Double.isInfinite(r) && Double.isFinite(x) && Double.isFinite(y)) throw new TemplateException("(34, 'Numerical result out of range')");
+                yield r;
+            }
             default -> throw new IllegalStateException(op);
         };
+    }
+
+    /** CPython's float divmod: floor quotient and remainder with the divisor's sign, signed zeros included. */
+    private static double[] floatDivmod(double vx, double wx) {
+        double mod = vx % wx; // C fmod
+        double div = (vx - mod) / wx;
+        if (mod != 0) {
+            if ((wx < 0) != (mod < 0)) {
+                mod += wx;
+                div -= 1.0;
+            }
+        } else {
+            mod = Math.copySign(0.0, wx);
+        }
+        double floordiv;
+        if (div != 0) {
+            floordiv = Math.floor(div);
+            if (div - floordiv > 0.5) floordiv += 1.0;
+        } else {
+            floordiv = Math.copySign(0.0, vx / wx);
+        }
+        return new double[] {floordiv, mod};
     }
 
     private static long powExact(long base, long exp) {
@@ -259,7 +312,7 @@ final class Py {
     static Object negate(Object v) {
         if (v instanceof Undefined u) throw u.error();
         if (v instanceof Double d) return -d;
-        if (isInteger(v)) return -toLong(v);
+        if (isInteger(v)) return Math.negateExact(toLong(v));
         throw new TemplateException("bad operand type for unary -: '" + typeName(v) + "'");
     }
 
@@ -319,7 +372,7 @@ final class Py {
     }
 
     static boolean contains(Object container, Object item) {
-        if (container instanceof Undefined u) throw u.error();
+        if (container instanceof Undefined) return false; // jinja2's Undefined iterates as empty
         if (container instanceof String s) {
             if (!(item instanceof String t)) throw new TemplateException("'in <string>' requires string as left operand, not " + typeName(item));
             return s.contains(t);
@@ -380,8 +433,7 @@ final class Py {
         }
         if (key instanceof String name) {
             Object attr = PyMethods.attribute(obj, name);
-            if (attr != null) return attr;
-            return Undefined.attribute(obj, name);
+            return attr != PyMethods.ABSENT ? attr : Undefined.attribute(obj, name);
         }
         return new Undefined("'" + typeName(obj) + " object' has no element " + repr(key));
     }
@@ -390,7 +442,7 @@ final class Py {
     static Object getAttr(Object obj, String name) {
         if (obj instanceof Undefined u) throw u.error();
         Object attr = PyMethods.attribute(obj, name);
-        if (attr != null) return attr;
+        if (attr != PyMethods.ABSENT) return attr;
         if (obj instanceof Map<?, ?> m && m.containsKey(name)) return m.get(name);
         return Undefined.attribute(obj, name);
     }

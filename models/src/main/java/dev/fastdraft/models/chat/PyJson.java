@@ -50,7 +50,8 @@ final class PyJson {
                 return;
             }
             List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
-            if (o.sortKeys()) entries.sort((a, b) -> Py.compare(key(a.getKey()), key(b.getKey()), "<"));
+            // Python sorts the keys themselves (2 before 10), then turns them into strings
+            if (o.sortKeys()) entries.sort((a, b) -> Py.compare(a.getKey(), b.getKey(), "<"));
             sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : entries) {

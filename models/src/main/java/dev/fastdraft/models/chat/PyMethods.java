@@ -22,14 +22,18 @@ final class PyMethods {
     private static final Set<String> LIST_MUTATORS = Set.of("append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse");
     private static final Set<String> DICT_MUTATORS = Set.of("update", "pop", "popitem", "setdefault", "clear");
 
-    /** The attribute {@code name} of {@code obj}, or null when it has none. */
+    /** What {@link #attribute} returns for a name the value has no attribute for (null is a value: None). */
+    static final Object ABSENT = new Object();
+
+    /** The attribute {@code name} of {@code obj}, or {@link #ABSENT}. */
     static Object attribute(Object obj, String name) {
-        if (obj instanceof Namespace ns) return ns.attrs.get(name);
+        if (obj instanceof Namespace ns) return ns.attrs.containsKey(name) ? ns.attrs.get(name) : ABSENT;
         if (obj instanceof JinjaRenderer.Loop loop) return loop.attribute(name);
-        if (obj instanceof String s) return stringMethod(s, name);
-        if (obj instanceof Map<?, ?> m) return dictMethod(m, name);
-        if (obj instanceof List<?> l) return listMethod(l, name);
-        return null;
+        Object method = null;
+        if (obj instanceof String s) method = stringMethod(s, name);
+        else if (obj instanceof Map<?, ?> m) method = dictMethod(m, name);
+        else if (obj instanceof List<?> l) method = listMethod(l, name);
+        return method == null ? ABSENT : method;
     }
 
     private static Callable unsafe(Object obj, String name) {
@@ -140,14 +144,40 @@ final class PyMethods {
                 return sb.toString();
             });
             case "format" -> (Callable) (args, kwargs) -> PyStrings.format(s, args, kwargs);
+            case "zfill" -> method(name, a -> {
+                int width = (int) Py.toLong(a.required(0, "width"));
+                int pad = width - Py.length(s);
+                if (pad <= 0) return s;
+                boolean signed = s.startsWith("+") || s.startsWith("-");
+                return signed ? s.charAt(0) + "0".repeat(pad) + s.substring(1) : "0".repeat(pad) + s;
+            });
+            case "ljust", "rjust", "center" -> method(name, a -> {
+                int width = (int) Py.toLong(a.required(0, "width"));
+                String fill = PyStrings.requireString(a.get(1, "fillchar", " "), name);
+                if (Py.length(fill) != 1) throw new TemplateException("The fill character must be exactly one character long");
+                int pad = width - Py.length(s);
+                if (pad <= 0) return s;
+                int left = switch (name) {
+                    case "ljust" -> 0;
+                    case "rjust" -> pad;
+                    default -> pad / 2 + (pad & width & 1);
+                };
+                return fill.repeat(left) + s + fill.repeat(pad - left);
+            });
+            case "removeprefix" -> method(name, a -> {
+                String p = PyStrings.requireString(a.required(0, "prefix"), name);
+                return s.startsWith(p) ? s.substring(p.length()) : s;
+            });
+            case "removesuffix" -> method(name, a -> {
+                String x = PyStrings.requireString(a.required(0, "suffix"), name);
+                return !x.isEmpty() && s.endsWith(x) ? s.substring(0, s.length() - x.length()) : s;
+            });
             case "isdigit", "isnumeric", "isdecimal" -> method(name, a -> !s.isEmpty() && s.codePoints().allMatch(Character::isDigit));
             case "isalpha" -> method(name, a -> !s.isEmpty() && s.codePoints().allMatch(Character::isLetter));
             case "isalnum" -> method(name, a -> !s.isEmpty() && s.codePoints().allMatch(Character::isLetterOrDigit));
             case "isspace" -> method(name, a -> !s.isEmpty() && s.codePoints().allMatch(Py::isSpace));
-            case "isupper" -> method(name, a -> s.codePoints().anyMatch(Character::isUpperCase)
-                    && s.codePoints().noneMatch(Character::isLowerCase));
-            case "islower" -> method(name, a -> s.codePoints().anyMatch(Character::isLowerCase)
-                    && s.codePoints().noneMatch(Character::isUpperCase));
+            case "isupper" -> method(name, a -> JinjaTests.cased(s, true));
+            case "islower" -> method(name, a -> JinjaTests.cased(s, false));
             default -> null;
         };
     }

@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 /** Python's str operations that need more than a line: split, title case, {@code str.format} and {@code %}. */
 final class PyStrings {
@@ -153,7 +156,7 @@ final class PyStrings {
         return n;
     }
 
-    /** {@code str.format} with {}, {0} and {name} fields, an optional !r/!s and no format specs beyond none. */
+    /** {@code str.format} with {}, {0} and {name} fields, an optional !r/!s and a format spec (see {@link #formatSpec}). */
     static String format(String fmt, List<Object> args, Map<String, Object> kwargs) {
         StringBuilder sb = new StringBuilder();
         int auto = 0;
@@ -169,13 +172,17 @@ final class PyStrings {
                 int end = fmt.indexOf('}', i);
                 if (end < 0) throw new TemplateException("Single '{' encountered in format string");
                 String field = fmt.substring(i + 1, end);
-                String conversion = null;
+                String spec = null, conversion = null;
+                int colon = field.indexOf(':');
+                if (colon >= 0) {
+                    spec = field.substring(colon + 1);
+                    field = field.substring(0, colon);
+                }
                 int bang = field.indexOf('!');
                 if (bang >= 0) {
                     conversion = field.substring(bang + 1);
                     field = field.substring(0, bang);
                 }
-                if (field.contains(":")) throw new TemplateException("format specs are not supported in str.format: '" + field + "'");
                 Object v;
                 if (field.isEmpty()) {
                     if (auto >= args.size()) throw new TemplateException("Replacement index " + auto + " out of range for positional args tuple");
@@ -188,7 +195,8 @@ final class PyStrings {
                     if (!kwargs.containsKey(field)) throw new TemplateException("KeyError: '" + field + "'");
                     v = kwargs.get(field);
                 }
-                sb.append("r".equals(conversion) ? Py.repr(v) : Py.str(v));
+                if ("r".equals(conversion)) v = Py.repr(v);
+                sb.append(spec == null ? Py.str(v) : formatSpec(v, spec));
                 i = end;
             } else if (c == '}') {
                 throw new TemplateException("Single '}' encountered in format string");
@@ -197,10 +205,9 @@ final class PyStrings {
         return sb.toString();
     }
 
-    /** printf-style {@code fmt % args}: %s, %r, %d, %i, %f/%.Nf, %x and %%. */
+    /** printf-style {@code fmt % args}: flags, width and precision with s, r, d, i, f, F, e, E, x, X, o, c and %%. */
     static String percentFormat(String fmt, Object args) {
-        List<Object> values = args instanceof PyTypes.Tuple t ? new ArrayList<>(t) : List.of(args == null ? "None" : args);
-        if (args == null) values = java.util.Arrays.asList((Object) null);
+        List<Object> values = args instanceof PyTypes.Tuple t ? new ArrayList<>(t) : java.util.Arrays.asList(args);
         StringBuilder sb = new StringBuilder();
         int next = 0;
         for (int i = 0; i < fmt.length(); i++) {
@@ -210,33 +217,150 @@ final class PyStrings {
                 continue;
             }
             int j = i + 1;
-            while (j < fmt.length() && "0123456789.-+ ".indexOf(fmt.charAt(j)) >= 0) j++;
+            while (j < fmt.length() && "-+ 0#".indexOf(fmt.charAt(j)) >= 0) j++;
+            String flags = fmt.substring(i + 1, j);
+            int w = j;
+            while (j < fmt.length() && Character.isDigit(fmt.charAt(j))) j++;
+            String width = fmt.substring(w, j);
+            String precision = "";
+            if (j < fmt.length() && fmt.charAt(j) == '.') {
+                int p = ++j;
+                while (j < fmt.length() && Character.isDigit(fmt.charAt(j))) j++;
+                precision = "." + (j == p ? "0" : fmt.substring(p, j));
+            }
             if (j >= fmt.length()) throw new TemplateException("incomplete format");
-            String spec = fmt.substring(i + 1, j);
             char conv = fmt.charAt(j);
+            i = j;
             if (conv == '%') {
                 sb.append('%');
-                i = j;
                 continue;
             }
             if (next >= values.size()) throw new TemplateException("not enough arguments for format string");
             Object v = values.get(next++);
-            String piece = switch (conv) {
-                case 's' -> Py.str(v);
-                case 'r' -> Py.repr(v);
-                case 'd', 'i' -> Long.toString(v instanceof Double d ? (long) (double) d : Py.toLong(v));
-                case 'x' -> Long.toHexString(Py.toLong(v));
-                case 'f' -> String.format(Locale.ROOT, "%" + (spec.contains(".") ? spec : spec + ".6") + "f", Py.toDouble(v));
-                default -> throw new TemplateException("unsupported format character '" + conv + "'");
-            };
-            if (conv != 'f' && !spec.isEmpty() && !spec.contains(".")) {
-                int width = Integer.parseInt(spec.replace("-", "").replace("+", "").replace(" ", "").replaceFirst("^0+(?=\\d)", ""));
-                piece = spec.startsWith("-") ? String.format("%-" + width + "s", piece) : String.format("%" + width + "s", piece);
-            }
-            sb.append(piece);
-            i = j;
+            boolean left = flags.contains("-");
+            char align = left ? '<' : '>';
+            char fill = flags.contains("0") && !left && "sr".indexOf(conv) < 0 ? '0' : ' ';
+            char sign = flags.contains("+") ? '+' : flags.contains(" ") ? ' ' : '-';
+            int prec = precision.isEmpty() ? -1 : Integer.parseInt(precision.substring(1));
+            sb.append(formatValue(v, conv == 'i' ? 'd' : conv == 'F' ? 'f' : conv, prec, sign, flags.contains("#"),
+                    width.isEmpty() ? 0 : Integer.parseInt(width), fill == '0' ? '=' : align, fill));
         }
         if (next < values.size() && args instanceof PyTypes.Tuple) throw new TemplateException("not all arguments converted during string formatting");
         return sb.toString();
+    }
+
+    /**
+     * One value in Python's format rules for printf-style and {@code str.format} fields: {@code type} one of s r c d
+     * f e E x X o %, {@code precision} -1 for the default, {@code sign} '-', '+' or ' ', {@code align} '<', '>', '^'
+     * or '=' (pad between sign and digits). Fixed and exponent forms round the exact binary value half to even.
+     */
+    static String formatValue(Object v, char type, int precision, char sign, boolean alternate, int width, char align, char fill) {
+        String prefix = "", body;
+        switch (type) {
+            case 's', 'r' -> {
+                body = type == 's' ? Py.str(v) : Py.repr(v);
+                if (precision >= 0 && Py.length(body) > precision) body = String.join("", Py.codePoints(body).subList(0, precision));
+            }
+            case 'c' -> body = v instanceof String t ? t : Character.toString((int) Py.toLong(v));
+            case 'd', 'x', 'X', 'o' -> {
+                long n = v instanceof Double d && type == 'd' ? (long) (double) d : integer(v, type);
+                prefix = n < 0 ? "-" : sign == '-' ? "" : String.valueOf(sign);
+                long abs = Math.abs(n);
+                body = switch (type) {
+                    case 'x' -> (alternate ? "0x" : "") + Long.toHexString(abs);
+                    case 'X' -> (alternate ? "0X" : "") + Long.toHexString(abs).toUpperCase(Locale.ROOT);
+                    case 'o' -> (alternate ? "0o" : "") + Long.toOctalString(abs);
+                    default -> Long.toString(abs);
+                };
+            }
+            case 'f', 'e', 'E', '%' -> {
+                if (!Py.isNumber(v)) throw new TemplateException("format code '" + type + "' needs a number, not " + Py.typeName(v));
+                double d = Py.toDouble(v) * (type == '%' ? 100 : 1);
+                int p = precision < 0 ? 6 : precision;
+                boolean negative = d < 0 || (d == 0 && 1 / d < 0);
+                prefix = negative ? "-" : sign == '-' ? "" : String.valueOf(sign);
+                double a = Math.abs(d);
+                if (Double.isNaN(d)) body = "nan";
+                else if (Double.isInfinite(d)) body = "inf";
+                else if (type == 'e' || type == 'E') body = exponent(a, p, type);
+                else body = new BigDecimal(a).setScale(p, RoundingMode.HALF_EVEN).toPlainString();
+                if (type == '%') body += "%";
+            }
+            default -> throw new TemplateException("unsupported format code '" + type + "'");
+        }
+        int pad = width - Py.length(prefix + body);
+        if (pad <= 0) return prefix + body;
+        String f = String.valueOf(fill).repeat(pad);
+        return switch (align) {
+            case '<' -> prefix + body + f;
+            case '^' -> String.valueOf(fill).repeat(pad / 2) + prefix + body + String.valueOf(fill).repeat(pad - pad / 2);
+            case '=' -> prefix + f + body;
+            default -> f + prefix + body;
+        };
+    }
+
+    private static String exponent(double a, int p, char type) {
+        String digits;
+        int exp;
+        if (a == 0) {
+            digits = "0".repeat(p + 1);
+            exp = 0;
+        } else {
+            BigDecimal r = new BigDecimal(a).round(new MathContext(p + 1, RoundingMode.HALF_EVEN));
+            digits = r.unscaledValue().toString();
+            exp = digits.length() - 1 - r.scale();
+            digits = (digits + "0".repeat(p + 1)).substring(0, p + 1);
+        }
+        String mantissa = p == 0 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return mantissa + type + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    }
+
+    private static long integer(Object v, char type) {
+        if (Py.isInteger(v)) return Py.toLong(v);
+        throw new TemplateException("%" + type + " format: an integer is required, not " + Py.typeName(v));
+    }
+
+    /** A {@code str.format} field spec: [[fill]align][sign][#][0][width][.precision][type]. */
+    static String formatSpec(Object v, String spec) {
+        int i = 0;
+        char fill = ' ', align = 0;
+        if (spec.length() >= 2 && "<>^=".indexOf(spec.charAt(1)) >= 0) {
+            fill = spec.charAt(0);
+            align = spec.charAt(1);
+            i = 2;
+        } else if (!spec.isEmpty() && "<>^=".indexOf(spec.charAt(0)) >= 0) {
+            align = spec.charAt(0);
+            i = 1;
+        }
+        char sign = '-';
+        if (i < spec.length() && "+- ".indexOf(spec.charAt(i)) >= 0) sign = spec.charAt(i++);
+        boolean alternate = i < spec.length() && spec.charAt(i) == '#';
+        if (alternate) i++;
+        if (i < spec.length() && spec.charAt(i) == '0') {
+            if (align == 0) {
+                fill = '0';
+                align = '=';
+            }
+            i++;
+        }
+        int w = i;
+        while (i < spec.length() && Character.isDigit(spec.charAt(i))) i++;
+        int width = i > w ? Integer.parseInt(spec.substring(w, i)) : 0;
+        int precision = -1;
+        if (i < spec.length() && spec.charAt(i) == '.') {
+            int p = ++i;
+            while (i < spec.length() && Character.isDigit(spec.charAt(i))) i++;
+            precision = Integer.parseInt(spec.substring(p, i));
+        }
+        char type = i < spec.length() ? spec.charAt(i++) : 0;
+        if (i != spec.length()) throw new TemplateException("Invalid format specifier '" + spec + "'");
+        if (type == 0) type = v instanceof String ? 's' : Py.isInteger(v) ? 'd' : v instanceof Double ? 'g' : 's';
+        if (type == 'F') type = 'f';
+        if (type == 'g') {
+            if (precision < 0 && width == 0) return Py.str(v);
+            throw new TemplateException("format code 'g' with a width or precision is not supported");
+        }
+        if (align == 0) align = type == 's' ? '<' : '>';
+        return formatValue(v, type, precision, sign, alternate, width, align, fill);
     }
 }

@@ -38,6 +38,16 @@ final class Strftime {
                 case 'u' -> sb.append(t.getDayOfWeek().getValue());
                 case 'F' -> sb.append(String.format(Locale.ROOT, "%d-%02d-%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth()));
                 case 'T' -> sb.append(String.format(Locale.ROOT, "%02d:%02d:%02d", t.getHour(), t.getMinute(), t.getSecond()));
+                case 'U' -> two(sb, (t.getDayOfYear() + 6 - t.getDayOfWeek().getValue() % 7) / 7);
+                case 'W' -> two(sb, (t.getDayOfYear() + 6 - (t.getDayOfWeek().getValue() + 6) % 7) / 7);
+                case 'Z', 'z' -> {
+                    // a naive datetime, as strftime_now's datetime.now(), has no zone: Python prints nothing
+                }
+                case 'x' -> sb.append(format("%m/%d/%y", t));
+                case 'X' -> sb.append(format("%H:%M:%S", t));
+                case 'c' -> sb.append(format("%a %b ", t)).append(String.format(Locale.ROOT, "%2d", t.getDayOfMonth())).append(format(" %H:%M:%S %Y", t));
+                case 'D' -> sb.append(format("%m/%d/%y", t));
+                case 'R' -> sb.append(format("%H:%M", t));
                 case '%' -> sb.append('%');
                 default -> sb.append('%').append(d);
             }
