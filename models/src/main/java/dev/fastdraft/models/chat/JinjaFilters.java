@@ -80,8 +80,8 @@ final class JinjaFilters {
                 boolean cs = Py.truthy(a.get(1, "case_sensitive", false));
                 Object attribute = a.get(2, "attribute", null);
                 List<Object> items = Py.iterate(v);
-                items.sort(Comparator.comparing(x -> sortKey(attribute == null ? x : attr(x, attribute), cs), JinjaFilters::order));
-                if (reverse) Collections.reverse(items);
+                Comparator<Object> byKey = Comparator.comparing(x -> sortKey(attribute == null ? x : attr(x, attribute), cs), JinjaFilters::order);
+                items.sort(reverse ? byKey.reversed() : byKey); // stable either way, as Python's sorted(reverse=True)
                 yield items;
             }
             case "unique" -> {
@@ -228,6 +228,7 @@ final class JinjaFilters {
         if (w.isEmpty()) return;
         int first = w.codePointAt(0);
         int n = Character.charCount(first);
+        // jinja2's filter upper-cases the first character (str.title and capitalize use title case)
         sb.append(Character.toString(first).toUpperCase(Locale.ROOT)).append(w.substring(n).toLowerCase(Locale.ROOT));
     }
 
@@ -274,8 +275,8 @@ final class JinjaFilters {
         };
         List<Object> items = new ArrayList<>();
         for (Map.Entry<?, ?> e : m.entrySet()) items.add(Tuple.of(e.getKey(), e.getValue()));
-        items.sort(Comparator.comparing(x -> sortKey(((List<?>) x).get(pos), cs), JinjaFilters::order));
-        if (reverse) Collections.reverse(items);
+        Comparator<Object> byKey = Comparator.comparing(x -> sortKey(((List<?>) x).get(pos), cs), JinjaFilters::order);
+        items.sort(reverse ? byKey.reversed() : byKey);
         return items;
     }
 
@@ -293,14 +294,16 @@ final class JinjaFilters {
             }
             double d = Py.toDouble(v);
             if (Double.isNaN(d) || Double.isInfinite(d)) return d;
-            return new BigDecimal(d).setScale((int) precision, RoundingMode.HALF_EVEN).doubleValue();
+            return Math.copySign(new BigDecimal(d).setScale((int) precision, RoundingMode.HALF_EVEN).doubleValue(), d);
         }
         double scale = Math.pow(10, precision);
         double d = Py.toDouble(v) * scale;
-        return (method.equals("ceil") ? Math.ceil(d) : Math.floor(d)) / scale;
+        // math.ceil/floor give Python ints, which have no negative zero
+        return ((method.equals("ceil") ? Math.ceil(d) : Math.floor(d)) + 0.0) / scale;
     }
 
     private static List<Object> select(Object v, List<Object> args, boolean keep, Object attribute) {
+        if (!Py.truthy(v)) return new ArrayList<>(); // jinja2 yields nothing for None, an empty or undefined value
         String test = args.isEmpty() ? null : Py.str(args.get(0));
         List<Object> testArgs = args.size() > 1 ? args.subList(1, args.size()) : List.of();
         List<Object> out = new ArrayList<>();
@@ -314,6 +317,7 @@ final class JinjaFilters {
 
     private static List<Object> map(Object v, List<Object> args, Map<String, Object> kwargs) {
         List<Object> out = new ArrayList<>();
+        if (!Py.truthy(v)) return out;
         if (args.isEmpty() && kwargs.containsKey("attribute")) {
             Object attribute = kwargs.get("attribute");
             boolean hasDefault = kwargs.containsKey("default");

@@ -126,13 +126,17 @@ final class JinjaRenderer {
             items = kept;
         }
         Object[] lastChanged = {null};
+        boolean completed = false;
         for (int i = 0; i < items.size(); i++) {
             Scope inner = new Scope(scope);
             assign(f.targets(), items.get(i), inner);
             inner.vars.put("loop", new Loop(items, i, lastChanged));
-            if (run(f.body(), inner, out) == Flow.BREAK) break;
+            Flow flow = run(f.body(), inner, out);
+            if (flow == Flow.NEXT) completed = true;
+            if (flow == Flow.BREAK) break;
         }
-        if (items.isEmpty()) run(f.otherwise(), new Scope(scope), out);
+        // jinja2 runs the else block unless some iteration reached the end of the body
+        if (!completed) run(f.otherwise(), new Scope(scope), out);
     }
 
     /** jinja2's {@code loop} variable. */

@@ -26,9 +26,9 @@ final class JinjaTests {
             case "sequence" -> v instanceof List || v instanceof String || v instanceof Map;
             case "iterable" -> v instanceof List || v instanceof String || v instanceof Map || v instanceof Undefined;
             case "callable" -> v instanceof Callable;
-            case "even" -> Py.toLong(defined(v)) % 2 == 0;
-            case "odd" -> Py.toLong(defined(v)) % 2 != 0;
-            case "divisibleby" -> Py.toLong(defined(v)) % Py.toLong(arg(name, args, 0)) == 0;
+            case "even" -> Py.eq(Py.arithmetic("%", defined(v), 2L), 0L);
+            case "odd" -> Py.eq(Py.arithmetic("%", defined(v), 2L), 1L);
+            case "divisibleby" -> Py.eq(Py.arithmetic("%", defined(v), arg(name, args, 0)), 0L);
             case "lower" -> cased(Py.str(v), false);
             case "upper" -> cased(Py.str(v), true);
             case "eq", "equalto", "==" -> Py.eq(v, arg(name, args, 0));
@@ -53,7 +53,8 @@ final class JinjaTests {
         for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);
             i += Character.charCount(c);
-            if (Character.isUpperCase(c) || Character.isTitleCase(c)) {
+            if (Character.isTitleCase(c)) return false; // Python: neither upper nor lower
+            if (Character.isUpperCase(c)) {
                 if (!upper) return false;
                 any = true;
             } else if (Character.isLowerCase(c)) {

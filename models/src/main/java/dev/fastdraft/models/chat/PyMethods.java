@@ -92,6 +92,22 @@ final class PyMethods {
         };
     }
 
+    /** Code point index where the optional [start, end) arguments (at {@code at}, {@code at + 1}) begin. */
+    private static long windowStart(String s, PyTypes.Arguments a, int at) {
+        Object start = a.get(at, "start", null);
+        int n = Py.length(s);
+        if (start == null) return 0;
+        long i = Py.toLong(start);
+        return Math.max(0, Math.min(n, i < 0 ? i + n : i));
+    }
+
+    /** The part of {@code s} that Python's optional start and end arguments select (slice rules). */
+    private static String window(String s, PyTypes.Arguments a, int at) {
+        Object start = a.get(at, "start", null), end = a.get(at + 1, "end", null);
+        if (start == null && end == null) return s;
+        return (String) Py.slice(s, start, end, null);
+    }
+
     private static Object stringMethod(String s, String name) {
         return switch (name) {
             case "strip", "lstrip", "rstrip" -> method(name, a -> {
@@ -114,10 +130,11 @@ final class PyMethods {
             case "splitlines" -> method(name, a -> PyStrings.splitlines(s, Py.truthy(a.get(0, "keepends", false))));
             case "startswith", "endswith" -> method(name, a -> {
                 Object p = a.required(0, name.equals("startswith") ? "prefix" : "suffix");
+                String sub = window(s, a, 1);
                 List<Object> options = p instanceof Tuple t ? new ArrayList<>(t) : List.of(p);
                 for (Object o : options) {
                     String x = PyStrings.requireString(o, name);
-                    if (name.equals("startswith") ? s.startsWith(x) : s.endsWith(x)) return true;
+                    if (name.equals("startswith") ? sub.startsWith(x) : sub.endsWith(x)) return true;
                 }
                 return false;
             });
@@ -129,11 +146,12 @@ final class PyMethods {
                     PyStrings.requireString(a.required(1, "new"), name), Py.toLong(a.get(2, "count", -1L))));
             case "find", "rfind", "index", "rindex" -> method(name, a -> {
                 String sub = PyStrings.requireString(a.required(0, "sub"), name);
-                int i = name.startsWith("r") ? s.lastIndexOf(sub) : s.indexOf(sub);
+                String in = window(s, a, 1);
+                int i = name.startsWith("r") ? in.lastIndexOf(sub) : in.indexOf(sub);
                 if (i < 0 && name.endsWith("index")) throw new TemplateException("substring not found");
-                return i < 0 ? -1L : (long) s.codePointCount(0, i);
+                return i < 0 ? -1L : (long) in.codePointCount(0, i) + windowStart(s, a, 1);
             });
-            case "count" -> method(name, a -> PyStrings.count(s, PyStrings.requireString(a.required(0, "sub"), name)));
+            case "count" -> method(name, a -> PyStrings.count(window(s, a, 1), PyStrings.requireString(a.required(0, "sub"), name)));
             case "join" -> method(name, a -> {
                 StringBuilder sb = new StringBuilder();
                 List<Object> items = Py.iterate(a.required(0, "iterable"));

@@ -28,7 +28,7 @@ final class PyStrings {
                 while (i < n && Py.isSpace(s.charAt(i))) i++;
                 if (i >= n) break;
                 if (max >= 0 && out.size() == max) {
-                    out.add(Py.rstrip(s.substring(i), null));
+                    out.add(s.substring(i)); // Python keeps the remainder's trailing whitespace
                     break;
                 }
                 int j = i;
@@ -59,7 +59,7 @@ final class PyStrings {
                 while (j > 0 && Py.isSpace(s.charAt(j - 1))) j--;
                 if (j == 0) break;
                 if (out.size() == max) {
-                    out.add(Py.lstrip(s.substring(0, j), null));
+                    out.add(s.substring(0, j));
                     break;
                 }
                 int i = j;
@@ -102,24 +102,35 @@ final class PyStrings {
         return out;
     }
 
-    /** Python's {@code str.title}: a letter after a non-letter is upper case, other letters lower. */
+    /** Python's {@code str.title}: a cased letter after an uncased character takes title case, other letters lower case. */
     static String pythonTitle(String s) {
         StringBuilder sb = new StringBuilder(s.length());
         boolean prevCased = false;
         for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);
-            sb.append(prevCased ? Character.toString(c).toLowerCase(Locale.ROOT) : Character.toString(c).toUpperCase(Locale.ROOT));
-            prevCased = Character.isLetter(c);
+            sb.append(prevCased ? Character.toString(c).toLowerCase(Locale.ROOT) : titleCase(c));
+            prevCased = isCased(c);
             i += Character.charCount(c);
         }
         return sb.toString();
+    }
+
+    /** Python's cased characters: upper, lower and title case letters (not CJK, which has no case). */
+    static boolean isCased(int c) {
+        return Character.isUpperCase(c) || Character.isLowerCase(c) || Character.isTitleCase(c);
+    }
+
+    /** One character in title case: ǆ becomes ǅ, not Ǆ; where Java has no single-character mapping, upper case. */
+    static String titleCase(int c) {
+        int t = Character.toTitleCase(c);
+        return t != c || Character.isTitleCase(c) ? Character.toString(t) : Character.toString(c).toUpperCase(Locale.ROOT);
     }
 
     static String capitalize(String s) {
         if (s.isEmpty()) return s;
         int first = s.codePointAt(0);
         int n = Character.charCount(first);
-        return Character.toString(first).toUpperCase(Locale.ROOT) + s.substring(n).toLowerCase(Locale.ROOT);
+        return titleCase(first) + s.substring(n).toLowerCase(Locale.ROOT);
     }
 
     static String replace(String s, String old, String repl, long count) {
@@ -288,6 +299,10 @@ final class PyStrings {
             }
             default -> throw new TemplateException("unsupported format code '" + type + "'");
         }
+        return pad(prefix, body, width, align, fill);
+    }
+
+    private static String pad(String prefix, String body, int width, char align, char fill) {
         int pad = width - Py.length(prefix + body);
         if (pad <= 0) return prefix + body;
         String f = String.valueOf(fill).repeat(pad);
@@ -339,7 +354,7 @@ final class PyStrings {
         if (i < spec.length() && spec.charAt(i) == '0') {
             if (align == 0) {
                 fill = '0';
-                align = '=';
+                align = v instanceof String ? '<' : '=';
             }
             i++;
         }
@@ -357,8 +372,12 @@ final class PyStrings {
         if (type == 0) type = v instanceof String ? 's' : Py.isInteger(v) ? 'd' : v instanceof Double ? 'g' : 's';
         if (type == 'F') type = 'f';
         if (type == 'g') {
-            if (precision < 0 && width == 0) return Py.str(v);
-            throw new TemplateException("format code 'g' with a width or precision is not supported");
+            if (precision >= 0) throw new TemplateException("format code 'g' with a precision is not supported");
+            // no type given for a float: its repr, with the sign and padding asked for
+            if (!(v instanceof Double d)) throw new TemplateException("format code 'g' needs a number, not " + Py.typeName(v));
+            boolean negative = d < 0 || (d == 0 && 1 / d < 0);
+            String prefix = negative ? "-" : sign == '-' ? "" : String.valueOf(sign);
+            return pad(prefix, Py.formatFloat(Math.abs(d)), width, align == 0 ? '>' : align, fill);
         }
         if (align == 0) align = type == 's' ? '<' : '>';
         return formatValue(v, type, precision, sign, alternate, width, align, fill);

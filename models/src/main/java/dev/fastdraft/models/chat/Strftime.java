@@ -18,6 +18,13 @@ final class Strftime {
                 continue;
             }
             char d = fmt.charAt(++i);
+            if (d == '-' && i + 1 < fmt.length()) {
+                // glibc's "no padding" flag, as in Llama templates' "%-d": the field without leading zeros
+                String field = format("%" + fmt.charAt(++i), t);
+                String trimmed = field.replaceFirst("^[0 ]+(?=.)", "");
+                sb.append(trimmed);
+                continue;
+            }
             switch (d) {
                 case 'd' -> two(sb, t.getDayOfMonth());
                 case 'e' -> sb.append(t.getDayOfMonth() < 10 ? " " : "").append(t.getDayOfMonth());
