@@ -102,11 +102,12 @@ final class DemoReport {
                   $J prepare --tokenizer MODEL --input corpus/ --input "$JAVA_HOME/lib/src.zip" --include '*.java' \\
                       --out train.bin --val-out val.bin
                   $J pretrain --draft draft --data train.bin --val-data val.bin --tokens 200m
-                  $J synth --target MODEL --prompts prompts.jsonl --out synth.jsonl
+                  $J synth --target MODEL --prompts prompts.jsonl --out synth.jsonl   # --chat for an instruct model
                   $J distill --draft draft --data synth.jsonl --out draft-distilled
                   $J cut-prompts --tokenizer MODEL --tokens val.bin --count 50 --out held-out.jsonl
                   $J eval --target MODEL --draft draft-distilled --prompts held-out.jsonl
                   $J speculate --target MODEL --draft draft-distilled --prompt "def fib(n):" --max-new-tokens 128 --draft-tokens 4
+                  $J chat --model MODEL --draft draft-distilled          # an instruct model, through its chat template
                 """;
     }
 }
