@@ -65,7 +65,7 @@ public final class SynthCommand implements Command {
         }
         Tokenizer tok = Tokenizer.load(targetDir);
         PromptFormat format = CliSupport.promptFormat(a, targetDir, tok);
-        if (!format.isChat() && ChatTemplate.find(targetDir).isPresent()) {
+        if (!format.isChat() && ChatTemplate.present(targetDir)) {
             console.err().println("note: " + targetDir + " has a chat template; prompts go in as plain text. An instruct target answers as it was "
                     + "trained to when each prompt is a user turn: add --chat");
         }

@@ -59,6 +59,12 @@ public final class ChatTemplate {
         return Optional.of(new ChatTemplate(compile(select(t, where), where.toString()), tokens, where + " (chat_template)"));
     }
 
+    /** Whether {@link #find} would find a template in {@code dir}, without compiling it. */
+    public static boolean present(Path dir) throws IOException {
+        return Files.isRegularFile(dir.resolve(JINJA_FILE)) || Files.isRegularFile(dir.resolve(JSON_FILE))
+                || tokenizerConfig(dir).get("chat_template") != null;
+    }
+
     /** A template file given by the user, with the special tokens of the model directory {@code dir}. */
     public static ChatTemplate load(Path file, Path dir) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("chat template " + file + " does not exist");

@@ -62,7 +62,7 @@ public final class SpeculativeDecoder {
     }
 
     /** Cache positions a generation needs: the prompt, the new tokens, and one round of proposals past them. */
-    public static int lookahead(int[] prompt, int maxNewTokens, DraftLength len) {
+    private static int lookahead(int[] prompt, int maxNewTokens, DraftLength len) {
         if (prompt.length == 0) throw new IllegalArgumentException("speculate: the prompt is empty; give at least one token");
         if (maxNewTokens < 1) throw new IllegalArgumentException("speculate: max new tokens must be >= 1, got " + maxNewTokens);
         return prompt.length + maxNewTokens + len.maxK() + 1;
