@@ -14,27 +14,32 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Lanes {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorShuffle<Float>[] FOLD = folds(S);
+    private static final int L = S.length();
+    // one constant shuffle per fold (lane i takes lane i + w), so that each fold compiles to one permute
+    private static final VectorShuffle<Float> BY_8 = VectorShuffle.iota(S, 8, 1, true);
+    private static final VectorShuffle<Float> BY_4 = VectorShuffle.iota(S, 4, 1, true);
+    private static final VectorShuffle<Float> BY_2 = VectorShuffle.iota(S, 2, 1, true);
+    private static final VectorShuffle<Float> BY_1 = VectorShuffle.iota(S, 1, 1, true);
 
     private Lanes() {}
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds(VectorSpecies<Float> s) {
-        int n = Integer.numberOfTrailingZeros(s.length());
-        VectorShuffle<Float>[] f = new VectorShuffle[n];
-        for (int i = 0, w = s.length() / 2; w >= 1; i++, w /= 2) f[i] = VectorShuffle.iota(s, w, 1, true);
-        return f;
-    }
-
-    /** The sum of the lanes of a {@code SPECIES_PREFERRED} vector, in the fixed fold order. */
+    /**
+     * The sum of the lanes of a {@code SPECIES_PREFERRED} vector, in the fixed fold order. Written out
+     * fold by fold rather than as a loop over shuffles: the loop compiled to a body too big for C2 to inline
+     * into the kernels ("already compiled into a big method"), so every dot product boxed its vector and
+     * made a call (a tenth of a small model's decode step).
+     */
     public static float sum(FloatVector v) {
-        if (v.species() != S) return sumOther(v);
+        if (v.species() != S || L > 16) return sumOther(v);
         FloatVector x = v;
-        for (VectorShuffle<Float> f : FOLD) x = x.add(x.rearrange(f));
+        if (L == 16) x = x.add(x.rearrange(BY_8));
+        if (L >= 8) x = x.add(x.rearrange(BY_4));
+        if (L >= 4) x = x.add(x.rearrange(BY_2));
+        if (L >= 2) x = x.add(x.rearrange(BY_1));
         return x.lane(0);
     }
 
-    /** The same fold order for vectors of another species (rare: tails of half-width kernels). */
+    /** The same fold order for vectors of another species (rare: tails of half-width kernels), or wider than 16 lanes. */
     private static float sumOther(FloatVector v) {
         float[] a = v.toArray();
         for (int w = a.length / 2; w >= 1; w /= 2) {

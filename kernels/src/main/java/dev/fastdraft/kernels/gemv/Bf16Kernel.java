@@ -36,8 +36,8 @@ final class Bf16Kernel extends SkinnyKernel {
         return Float.intBitsToFloat((h & 0xFFFF) << 16);
     }
 
-    /** Dot product of the in-order tail [from, k) of a packed row and a weight row. */
-    private static float tail(float[] x, int xBase, MemorySegment w, long rowOff, int from, int k) {
+    @Override
+    float tail(float[] x, int xBase, MemorySegment w, long rowOff, int from, int k) {
         float s = 0;
         for (int i = from; i < k; i++) s += x[xBase + i] * decode(w.get(W_LAYOUT, rowOff + 2L * i));
         return s;
@@ -79,10 +79,14 @@ final class Bf16Kernel extends SkinnyKernel {
             a3 = even(r3).fma(xe, a3);
             b3 = odd(r3).fma(xo, b3);
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
-        p.put(row, j + step, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
-        p.put(row, j + 2 * step, Lanes.sum(a2.add(b2)) + tail(x, xr, w, o2, kv, k));
-        p.put(row, j + 3 * step, Lanes.sum(a3.add(b3)) + tail(x, xr, w, o3, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        float s2 = Lanes.sum(a2.add(b2));
+        float s3 = Lanes.sum(a3.add(b3));
+        p.put(row, j, s0);
+        p.put(row, j + step, s1);
+        p.put(row, j + 2 * step, s2);
+        p.put(row, j + 3 * step, s3);
     }
 
     @Override
@@ -99,7 +103,8 @@ final class Bf16Kernel extends SkinnyKernel {
             a0 = even(r0).fma(FloatVector.fromArray(F, x, xr + i), a0);
             b0 = odd(r0).fma(FloatVector.fromArray(F, x, xr + i + L), b0);
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        p.put(row, j, s0);
     }
 
     @Override
@@ -120,8 +125,10 @@ final class Bf16Kernel extends SkinnyKernel {
             b0 = wv.fma(FloatVector.fromArray(F, x, x0 + i + L), b0);
             b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        p.put(row, j, s0);
+        p.put(row + 1, j, s1);
     }
 
     @Override
@@ -149,10 +156,14 @@ final class Bf16Kernel extends SkinnyKernel {
             b10 = odd(r0).fma(xv, b10);
             b11 = odd(r1).fma(xv, b11);
         }
-        p.put(row, j, Lanes.sum(a00.add(b00)) + tail(x, x0, w, o0, kv, k));
-        p.put(row, j + step, Lanes.sum(a01.add(b01)) + tail(x, x0, w, o1, kv, k));
-        p.put(row + 1, j, Lanes.sum(a10.add(b10)) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 1, j + step, Lanes.sum(a11.add(b11)) + tail(x, x1, w, o1, kv, k));
+        float s0 = Lanes.sum(a00.add(b00));
+        float s1 = Lanes.sum(a01.add(b01));
+        float s2 = Lanes.sum(a10.add(b10));
+        float s3 = Lanes.sum(a11.add(b11));
+        p.put(row, j, s0);
+        p.put(row, j + step, s1);
+        p.put(row + 1, j, s2);
+        p.put(row + 1, j + step, s3);
     }
 
     @Override
@@ -175,9 +186,12 @@ final class Bf16Kernel extends SkinnyKernel {
             b1 = wv.fma(FloatVector.fromArray(F, x, x1 + i + L), b1);
             b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        float s2 = Lanes.sum(a2.add(b2));
+        p.put(row, j, s0);
+        p.put(row + 1, j, s1);
+        p.put(row + 2, j, s2);
     }
 
     @Override
@@ -202,9 +216,13 @@ final class Bf16Kernel extends SkinnyKernel {
             b2 = wv.fma(FloatVector.fromArray(F, x, x2 + i + L), b2);
             b3 = wv.fma(FloatVector.fromArray(F, x, x3 + i + L), b3);
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
-        p.put(row + 3, j, Lanes.sum(a3.add(b3)) + tail(x, x3, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        float s2 = Lanes.sum(a2.add(b2));
+        float s3 = Lanes.sum(a3.add(b3));
+        p.put(row, j, s0);
+        p.put(row + 1, j, s1);
+        p.put(row + 2, j, s2);
+        p.put(row + 3, j, s3);
     }
 }

@@ -64,8 +64,8 @@ final class F16Kernel extends SkinnyKernel {
         return Float.intBitsToFloat(sign | magnitude);
     }
 
-    /** Dot product of the in-order tail [from, k) of a packed row and a weight row. */
-    private static float tail(float[] x, int xBase, MemorySegment w, long rowOff, int from, int k) {
+    @Override
+    float tail(float[] x, int xBase, MemorySegment w, long rowOff, int from, int k) {
         float s = 0;
         for (int i = from; i < k; i++) s += x[xBase + i] * decodeScaled(w.get(W_LAYOUT, rowOff + 2L * i));
         return s;
@@ -123,8 +123,10 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 1, j + step, 1);
             return;
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
-        p.put(row, j + step, Lanes.sum(a1.add(b1)) + tail(x, xr, w, o1, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        p.put(row, j, s0);
+        p.put(row, j + step, s1);
     }
 
     @Override
@@ -147,7 +149,8 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 1, j, 1);
             return;
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, xr, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        p.put(row, j, s0);
     }
 
     @Override
@@ -174,8 +177,10 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 2, j, 1);
             return;
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        p.put(row, j, s0);
+        p.put(row + 1, j, s1);
     }
 
     @Override
@@ -204,9 +209,12 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 3, j, 1);
             return;
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        float s2 = Lanes.sum(a2.add(b2));
+        p.put(row, j, s0);
+        p.put(row + 1, j, s1);
+        p.put(row + 2, j, s2);
     }
 
     @Override
@@ -237,9 +245,13 @@ final class F16Kernel extends SkinnyKernel {
             exact(p, row, 4, j, 1);
             return;
         }
-        p.put(row, j, Lanes.sum(a0.add(b0)) + tail(x, x0, w, o0, kv, k));
-        p.put(row + 1, j, Lanes.sum(a1.add(b1)) + tail(x, x1, w, o0, kv, k));
-        p.put(row + 2, j, Lanes.sum(a2.add(b2)) + tail(x, x2, w, o0, kv, k));
-        p.put(row + 3, j, Lanes.sum(a3.add(b3)) + tail(x, x3, w, o0, kv, k));
+        float s0 = Lanes.sum(a0.add(b0));
+        float s1 = Lanes.sum(a1.add(b1));
+        float s2 = Lanes.sum(a2.add(b2));
+        float s3 = Lanes.sum(a3.add(b3));
+        p.put(row, j, s0);
+        p.put(row + 1, j, s1);
+        p.put(row + 2, j, s2);
+        p.put(row + 3, j, s3);
     }
 }

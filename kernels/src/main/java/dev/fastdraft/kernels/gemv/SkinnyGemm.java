@@ -48,7 +48,7 @@ public final class SkinnyGemm {
         for (int r0 = 0; r0 < rows; r0 += ROWS_PER_PASS) {
             int block = Math.min(ROWS_PER_PASS, rows - r0);
             SkinnyKernel.Activations a = kernel.pack(block, k, x, xOff + (long) r0 * ldx, ldx);
-            SkinnyKernel.Pass pass = new SkinnyKernel.Pass(a, w, wByteOff, rowBytes, y, yOff + (long) r0 * ldy, ldy, accumulate);
+            SkinnyKernel.Pass pass = new SkinnyKernel.Pass(kernel, a, w, wByteOff, rowBytes, y, yOff + (long) r0 * ldy, ldy, accumulate);
             pool.parallelFor(taskCount, task -> {
                 int from = task * tilesPerTask * SkinnyKernel.TILE;
                 int to = Math.min(n, (task + 1) * tilesPerTask * SkinnyKernel.TILE);

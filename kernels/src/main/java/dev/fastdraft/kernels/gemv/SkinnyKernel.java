@@ -52,8 +52,15 @@ abstract class SkinnyKernel {
         }
     }
 
-    /** One call's operands, as the row-group methods need them. */
+    /**
+     * One call's operands, as the row-group methods need them. The row groups hand over the vector part of
+     * each dot product; {@link #put} adds the scalar tail (elements past the last full block) and stores.
+     * Writing straight into y's array when y is on the heap, and keeping the tail out of the row-group
+     * methods, keeps those small enough for C2 to inline their lane sums (one left out of line boxes a
+     * vector per dot product, which cost a small model a tenth of its decode step).
+     */
     static final class Pass {
+        final SkinnyKernel kernel;
         final Activations a;
         final MemorySegment w;
         final long wOff;
@@ -62,8 +69,15 @@ abstract class SkinnyKernel {
         final long yOff;
         final int ldy;
         final boolean accumulate;
+        /** Where the scalar tail of each row starts: k rounded down to whole blocks. */
+        private final int tailFrom;
+        /** y's array and the index of y[0][0] in it, or null where y is not a float[] on the heap. */
+        private final float[] yArray;
+        private final int yBase;
 
-        Pass(Activations a, MemorySegment w, long wOff, long rowBytes, MemorySegment y, long yOff, int ldy, boolean accumulate) {
+        Pass(SkinnyKernel kernel, Activations a, MemorySegment w, long wOff, long rowBytes,
+             MemorySegment y, long yOff, int ldy, boolean accumulate) {
+            this.kernel = kernel;
             this.a = a;
             this.w = w;
             this.wOff = wOff;
@@ -72,20 +86,31 @@ abstract class SkinnyKernel {
             this.yOff = yOff;
             this.ldy = ldy;
             this.accumulate = accumulate;
+            this.tailFrom = a.k() - a.k() % BLOCK;
+            boolean onHeap = y.heapBase().orElse(null) instanceof float[] && y.address() % Float.BYTES == 0;
+            this.yArray = onHeap ? (float[]) y.heapBase().get() : null;
+            this.yBase = onHeap ? Math.toIntExact(y.address() / Float.BYTES + yOff) : 0;
         }
 
         long rowOffset(int j) {
             return wOff + j * rowBytes;
         }
 
-        /** Stores a dot product computed on the packed activations. */
-        void put(int row, int j, float packedDot) {
-            putExact(row, j, packedDot * a.resultScale());
+        /** Stores a dot product whose vector part (the full blocks) was computed on the packed activations. */
+        void put(int row, int j, float blocksDot) {
+            int k = a.k();
+            float dot = tailFrom == k ? blocksDot : blocksDot + kernel.tail(a.data(), row * k, w, rowOffset(j), tailFrom, k);
+            putExact(row, j, dot * a.resultScale());
         }
 
         void putExact(int row, int j, float value) {
-            long at = yOff + (long) row * ldy + j;
-            y.setAtIndex(X_LAYOUT, at, accumulate ? y.getAtIndex(X_LAYOUT, at) + value : value);
+            if (yArray != null) {
+                int at = yBase + row * ldy + j;
+                yArray[at] = accumulate ? yArray[at] + value : value;
+            } else {
+                long at = yOff + (long) row * ldy + j;
+                y.setAtIndex(X_LAYOUT, at, accumulate ? y.getAtIndex(X_LAYOUT, at) + value : value);
+            }
         }
     }
 
@@ -112,6 +137,9 @@ abstract class SkinnyKernel {
 
     /** Rows row..row+3, output j. */
     abstract void rows4x1(Pass p, int row, int j);
+
+    /** Dot product of the in-order tail [from, k) of a packed row (from {@code xBase}) and a weight row. */
+    abstract float tail(float[] x, int xBase, MemorySegment w, long rowOff, int from, int k);
 
     /** The exact value of element i of the weight row that starts at byte {@code rowOff}. */
     abstract float weight(MemorySegment w, long rowOff, int i);

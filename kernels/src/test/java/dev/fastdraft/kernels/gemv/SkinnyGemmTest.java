@@ -41,18 +41,31 @@ class SkinnyGemmTest {
         two.close();
     }
 
-    /** One call checked against the reference; the y padding outside [rows x n] must stay untouched. */
+    /** Where y lives: native memory, a float[] (the kernel writes it directly) seen from its second element, or a byte[]. */
+    enum YStorage { NATIVE, FLOAT_ARRAY, BYTE_ARRAY }
+
     private static void check(WeightType wt, WorkerPool pool, int rows, int n, int k, long xOff, int ldx,
                               long wOff, long yOff, int ldy, boolean accumulate, long seed) {
+        check(wt, pool, rows, n, k, xOff, ldx, wOff, yOff, ldy, accumulate, seed, YStorage.NATIVE);
+    }
+
+    /** One call checked against the reference; the y padding outside [rows x n] must stay untouched. */
+    private static void check(WeightType wt, WorkerPool pool, int rows, int n, int k, long xOff, int ldx,
+                              long wOff, long yOff, int ldy, boolean accumulate, long seed, YStorage ys) {
         try (Arena arena = Arena.ofShared()) {
             Random rnd = new Random(seed);
             MemorySegment x = GemvFixtures.floats(arena, rnd, xOff + (long) Math.max(0, rows - 1) * ldx + k + 3);
             MemorySegment w = GemvFixtures.weights(arena, rnd, wt, n, k, wOff, 5);
             MemorySegment y = GemvFixtures.floats(arena, rnd, yOff + (long) Math.max(0, rows - 1) * ldy + n + 4);
+            y = switch (ys) {
+                case NATIVE -> y;
+                case FLOAT_ARRAY -> MemorySegment.ofArray(new float[(int) (y.byteSize() / 4) + 1]).asSlice(4).copyFrom(y);
+                case BYTE_ARRAY -> MemorySegment.ofArray(new byte[(int) y.byteSize()]).copyFrom(y);
+            };
             MemorySegment yRef = arena.allocate(y.byteSize(), 4).copyFrom(y);
             float[] before = GemvFixtures.snapshot(y);
             String what = wt + " rows=" + rows + " n=" + n + " k=" + k + " threads=" + pool.threads() + " xOff=" + xOff + " ldx=" + ldx
-                    + " wOff=" + wOff + " yOff=" + yOff + " ldy=" + ldy + " accumulate=" + accumulate;
+                    + " wOff=" + wOff + " yOff=" + yOff + " ldy=" + ldy + " accumulate=" + accumulate + " y=" + ys;
 
             SkinnyGemm.matmulTransposed(pool, rows, n, k, x, xOff, ldx, wt, w, wOff, y, yOff, ldy, accumulate);
             SkinnyGemmReference.matmulTransposed(rows, n, k, x, xOff, ldx, wt, w, wOff, yRef, yOff, ldy, accumulate);
@@ -91,7 +104,8 @@ class SkinnyGemmTest {
                 for (WorkerPool pool : new WorkerPool[] {one, two}) {
                     // 2-byte weights at odd, 2-aligned and 4-aligned byte offsets; f32 at unaligned ones too
                     long wOff = switch (rows % 3) { case 0 -> 1; case 1 -> 2L * wt.elementBytes() + 2; default -> 6; };
-                    check(wt, pool, rows, n, k, rows % 3 + 1, k + rows % 4, wOff, 5, n + 2, rows % 2 == 0, seed++);
+                    YStorage ys = YStorage.values()[(int) (seed % 3)];
+                    check(wt, pool, rows, n, k, rows % 3 + 1, k + rows % 4, wOff, 5, n + 2, rows % 2 == 0, seed++, ys);
                 }
             }
         }
