@@ -4,6 +4,7 @@ import dev.fastdraft.models.chat.ChatSession;
 import dev.fastdraft.models.chat.PromptFormat;
 import dev.fastdraft.models.chat.TemplateException;
 import dev.fastdraft.models.generate.SamplingConfig;
+import dev.fastdraft.models.generate.SpeculativeDecoder;
 import dev.fastdraft.models.generate.SpeculativeResult;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.tokenizer.Tokenizer;
@@ -33,6 +34,7 @@ public final class ChatCommand implements Command {
                 Option.value("--model", "DIR", "Hugging Face model directory with its tokenizer files"),
                 Option.value("--draft", "DIR", "a draft of the model (same tokenizer): replies come from speculative decoding"),
                 Option.value("--draft-tokens", "K", "tokens drafted per target call with --draft (default 4)"),
+                CliSupport.DRAFT_CONFIDENCE,
                 Option.value("--system", "TEXT", "system message at the start of the conversation"),
                 Option.value("--chat-template", "FILE", "a Jinja chat template to use instead of the model's"),
                 Option.value("--context", "N", "positions the KV cache keeps: the conversation plus a reply (default 4096, or the model's context if shorter)"),
@@ -49,6 +51,8 @@ public final class ChatCommand implements Command {
         int k = a.integer("--draft-tokens", 4);
         if (maxNew < 1) throw new UserError("--max-new-tokens must be >= 1, got " + maxNew);
         if (k < 1) throw new UserError("--draft-tokens must be >= 1, got " + k);
+        SpeculativeDecoder.DraftLength len = SpeculativeDecoder.DraftLength.fixed(k)
+                .withConfidence(CliSupport.draftConfidence(a));
         Path dir = a.path("--model");
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(dir);
              LlamaLoader.Loaded draft = a.has("--draft") ? LlamaLoader.open(a.path("--draft")) : null) {
@@ -77,7 +81,7 @@ public final class ChatCommand implements Command {
                 }
                 ChatSession.Reply r;
                 try {
-                    r = session.send(line, maxNew, sampling, k, piece -> {
+                    r = session.send(line, maxNew, sampling, len, piece -> {
                         console.out().print(piece);
                         console.out().flush();
                     });

@@ -101,6 +101,17 @@ final class CliSupport {
         return s.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    static final Option DRAFT_CONFIDENCE = Option.value("--draft-confidence", "P",
+            "end a round's drafting after a token the draft gave a probability below P, as transformers' assistant_confidence_threshold"
+                    + " (default 0: always draft K; 0.4 to 0.6 pays off with long drafts)");
+
+    /** --draft-confidence, checked. */
+    static double draftConfidence(Args a) {
+        double p = a.number("--draft-confidence", 0);
+        if (!(p >= 0 && p < 1)) throw new UserError("--draft-confidence must be in [0, 1), got " + a.string("--draft-confidence", ""));
+        return p;
+    }
+
     static final Option DEVICE = Option.value("--device", "D", "where matmuls run: cpu | auto | opencl:N | levelzero:N (default cpu; see 'devices')");
 
     /**

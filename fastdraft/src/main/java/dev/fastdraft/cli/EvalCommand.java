@@ -33,6 +33,7 @@ public final class EvalCommand implements Command {
                 Option.value("--prompt-field", "NAME", "JSON field holding the prompt (default prompt)"),
                 Option.flag("--skip-bad-lines", "skip malformed JSON lines instead of stopping")), CliSupport.CHAT, List.of(
                 Option.value("--draft-tokens", "K[,K2..]", "draft lengths to evaluate (default 4)"),
+                CliSupport.DRAFT_CONFIDENCE,
                 Option.value("--max-new-tokens", "N", "tokens per prompt (default 128)"),
                 Option.value("--temperature", "T", "0 = greedy (default 0)"),
                 Option.value("--top-p", "P", "nucleus filter (default 1: off)"),
@@ -58,7 +59,7 @@ public final class EvalCommand implements Command {
             PromptFormat format = CliSupport.promptFormat(a, a.path("--target"), tok);
             for (String t : texts) prompts.add(format.encode(t));
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(target.model(), tok);
-            SpeculativeEval.Report report = SpeculativeEval.run(target.model(), draft.model(), prompts, ks, a.integer("--max-new-tokens", 128), sampling,
+            SpeculativeEval.Report report = SpeculativeEval.run(target.model(), draft.model(), prompts, ks, CliSupport.draftConfidence(a), a.integer("--max-new-tokens", 128), sampling,
                     id -> { for (int e : eos) if (e == id) return true; return false; }, line -> console.err().println(line));
             if (a.flag("--json")) console.out().println(Json.write(EvalTable.toJson(report)));
             else console.out().print(EvalTable.format(report, sampling.isGreedy()));

@@ -36,6 +36,7 @@ public final class SpeculateCommand implements Command {
                 Option.value("--draft-tokens", "K", "tokens drafted per target call (default 4)"),
                 Option.flag("--adaptive", "grow K after a fully accepted round, shrink it after a rejection (up to --max-draft-tokens)"),
                 Option.value("--max-draft-tokens", "K", "upper bound for --adaptive (default 2*K)"),
+                CliSupport.DRAFT_CONFIDENCE,
                 Option.value("--temperature", "T", "0 = greedy, lossless (default 0)"),
                 Option.value("--top-k", "K", "top-k filter applied to target and draft (default off)"),
                 Option.value("--top-p", "P", "nucleus filter applied to target and draft (default 1: off)"),
@@ -55,6 +56,7 @@ public final class SpeculateCommand implements Command {
         SpeculativeDecoder.DraftLength len = a.flag("--adaptive")
                 ? new SpeculativeDecoder.DraftLength(k, true, a.integer("--max-draft-tokens", 2 * k))
                 : SpeculativeDecoder.DraftLength.fixed(k);
+        len = len.withConfidence(CliSupport.draftConfidence(a));
         int maxNew = a.integer("--max-new-tokens", 128);
         boolean json = a.flag("--json");
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {

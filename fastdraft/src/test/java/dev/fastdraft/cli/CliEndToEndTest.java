@@ -86,13 +86,18 @@ class CliEndToEndTest {
         LlamaLoader.save(LlamaLoader.initialize(c, 99, 0.2), draft, DType.F32);
         CliRun base = cli("generate", "--model", model.toString(), "--ids", "9,8,7,6", "--max-new-tokens", "24", "--ignore-eos", "--json");
         for (String k : new String[] {"1", "3", "6"}) {
-            CliRun spec = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "9,8,7,6",
-                    "--max-new-tokens", "24", "--draft-tokens", k, "--ignore-eos", "--json");
-            assertEquals(0, spec.rc(), spec.err());
-            Map<String, Object> j = Json.parseObject(spec.out().trim());
-            assertEquals(Json.parseObject(base.out().trim()).get("ids"), j.get("ids"), "k=" + k);
-            assertTrue(((Number) j.get("target_calls")).intValue() <= 24);
+            for (String confidence : new String[] {"0", "0.4", "0.9"}) {
+                CliRun spec = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "9,8,7,6",
+                        "--max-new-tokens", "24", "--draft-tokens", k, "--draft-confidence", confidence, "--ignore-eos", "--json");
+                assertEquals(0, spec.rc(), spec.err());
+                Map<String, Object> j = Json.parseObject(spec.out().trim());
+                assertEquals(Json.parseObject(base.out().trim()).get("ids"), j.get("ids"), "k=" + k + ", confidence " + confidence);
+                assertTrue(((Number) j.get("target_calls")).intValue() <= 24);
+            }
         }
+        CliRun badConfidence = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "1", "--draft-confidence", "1.5");
+        assertEquals(2, badConfidence.rc());
+        assertTrue(badConfidence.err().contains("--draft-confidence must be in [0, 1), got 1.5"), badConfidence.err());
         Path other = dir.resolve("other");
         ModelConfig c2 = c.toBuilder().vocabSize(51).build();
         LlamaLoader.save(LlamaLoader.initialize(c2, 1, 0.2), other, DType.F32);

@@ -19,7 +19,7 @@ final class DemoReport {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Greedy decoding of %d held-out prompts, %d new tokens each, k = %d draft tokens per target call%n",
                 a.prompts(), p.evalNewTokens(), a.k()));
-        sb.append(String.format(Locale.ROOT, "(target/draft parameter ratio c = %.1f; MBSU = c*tau/(c + k), the speed-up if time were weight reads)%n%n",
+        sb.append(String.format(Locale.ROOT, "(target/draft parameter ratio c = %.1f; MBSU = c*tau/(c + tokens drafted per call), the speed-up if time were weight reads)%n%n",
                 r.distilled().parameterRatio()));
         String f = "%-34s %14s %18s %16s%n";
         sb.append(String.format(Locale.ROOT, f, "", "target alone", "pre-trained draft", "distilled draft"));

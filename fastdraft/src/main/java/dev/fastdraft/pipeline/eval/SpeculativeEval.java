@@ -15,8 +15,10 @@ import java.util.function.IntPredicate;
 
 /**
  * Runs prompts with the target alone and with the draft, and measures what the FastDraft paper reports:
- * acceptance rate, block efficiency τ, memory-bound speed-up MBSU = c·τ/(c + k) with c the
- * target/draft parameter ratio, and the wall-clock speed-up measured here (prefill + decode, both runs).
+ * acceptance rate, block efficiency τ, memory-bound speed-up MBSU = c·τ/(c + k̄) with c the
+ * target/draft parameter ratio and k̄ the tokens drafted per target call (k, but for rounds cut short by the
+ * end of the output or by a confidence threshold), and the wall-clock speed-up measured here (prefill +
+ * decode, both runs).
  */
 public final class SpeculativeEval {
     private SpeculativeEval() {}
@@ -28,7 +30,7 @@ public final class SpeculativeEval {
         }
     }
 
-    public record Summary(int k, int prompts, int tokens, int baseTokens, double acceptanceRate, double blockEfficiency, double mbsu,
+    public record Summary(int k, int prompts, int tokens, int baseTokens, double acceptanceRate, double blockEfficiency, double draftedPerCall, double mbsu,
                           double speedup, double baseTokensPerSecond, double specTokensPerSecond, int identical) {}
 
     /** {@code results}: every prompt for the first k, then every prompt for the next k, and so on. */
@@ -36,13 +38,19 @@ public final class SpeculativeEval {
 
     public static Report run(CausalLM target, CausalLM draft, List<int[]> prompts, int[] ks, int maxNew, SamplingConfig sampling,
                              IntPredicate stop, Consumer<String> progress) {
+        return run(target, draft, prompts, ks, 0, maxNew, sampling, stop, progress);
+    }
+
+    /** As above, with rounds that stop drafting where the draft's confidence falls below {@code confidence} (0: never). */
+    public static Report run(CausalLM target, CausalLM draft, List<int[]> prompts, int[] ks, double confidence, int maxNew, SamplingConfig sampling,
+                             IntPredicate stop, Consumer<String> progress) {
         double c = (double) target.parameterCount() / draft.parameterCount();
         SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft);
         // warm the JIT on every path with one whole untimed prompt: with only a few tokens, the first timed
         // prompts still ran partly cold, and whichever side ran first looked slower
         int[] warm = prompts.get(0);
         Generator.generate(target, warm, maxNew, new Sampler(sampling), stop, null);
-        for (int k : ks) decoder.generate(warm, maxNew, SpeculativeDecoder.DraftLength.fixed(k), sampling, stop, null);
+        for (int k : ks) decoder.generate(warm, maxNew, SpeculativeDecoder.DraftLength.fixed(k).withConfidence(confidence), sampling, stop, null);
 
         // each prompt runs with the target alone and then with every k, one right after the other, so that a
         // slow minute on a shared machine slows both sides of a ratio alike
@@ -57,7 +65,7 @@ public final class SpeculativeEval {
             for (int q = 0; q < ks.length; q++) {
                 int k = ks[q];
                 long t1 = System.nanoTime();
-                SpeculativeResult r = decoder.generate(prompts.get(i), maxNew, SpeculativeDecoder.DraftLength.fixed(k), sampling, stop, null);
+                SpeculativeResult r = decoder.generate(prompts.get(i), maxNew, SpeculativeDecoder.DraftLength.fixed(k).withConfidence(confidence), sampling, stop, null);
                 long nanos = System.nanoTime() - t1;
                 byK.get(q).add(new PromptResult(i, k, prompts.get(i).length, base.ids(), r.ids(), baseNanos, nanos,
                         r.drafted(), r.accepted(), r.targetCalls()));
@@ -83,9 +91,10 @@ public final class SpeculativeEval {
             }
             results.addAll(byK.get(q));
             double tau = calls == 0 ? 0 : (double) tokens / calls;
+            double perCall = calls == 0 ? 0 : (double) drafted / calls;
             double baseTps = baseTokens / (baseTime / 1e9), specTps = tokens / (specTime / 1e9);
             summaries.add(new Summary(k, prompts.size(), tokens, baseTokens, drafted == 0 ? 0 : (double) accepted / drafted, tau,
-                    c * tau / (c + k), specTps / baseTps, baseTps, specTps, same));
+                    perCall, c * tau / (c + perCall), specTps / baseTps, baseTps, specTps, same));
         }
         return new Report(c, results, summaries);
     }

@@ -70,12 +70,17 @@ public final class ChatSession {
      * out), streams its text to {@code onText} and adds it to the conversation.
      */
     public Reply send(String user, int maxNewTokens, SamplingConfig sampling, int draftTokens, Consumer<String> onText) {
+        return send(user, maxNewTokens, sampling, SpeculativeDecoder.DraftLength.fixed(draftTokens), onText);
+    }
+
+    /** As above, with the draft length (and confidence threshold) of the speculative rounds given in full. */
+    public Reply send(String user, int maxNewTokens, SamplingConfig sampling, SpeculativeDecoder.DraftLength len, Consumer<String> onText) {
         messages.add(ChatTemplate.message("user", user));
         int[] prompt;
         int room;
         try {
             prompt = tokenizer.encode(template.render(messages, true, Map.of()), false);
-            room = targetCache.capacity() - prompt.length - (draft == null ? 0 : draftTokens + 1);
+            room = targetCache.capacity() - prompt.length - (draft == null ? 0 : len.maxK() + 1);
             if (room < 1) {
                 throw new ContextFull("the conversation would be " + prompt.length + " tokens, leaving no room for a reply within the context of "
                         + targetCache.capacity() + "; start over or allow a longer context");
@@ -98,7 +103,7 @@ public final class ChatSession {
             reply = finish(stream, text, onText, r.ids(), r.stopReason(), prompt.length, r.promptTokens(), r.decodeTokensPerSecond(), null);
         } else {
             SpeculativeResult r = new SpeculativeDecoder(target, draft).generate(targetCache, draftCache, prompt, maxNew,
-                    SpeculativeDecoder.DraftLength.fixed(draftTokens), sampling, isEos, onToken);
+                    len, sampling, isEos, onToken);
             reply = finish(stream, text, onText, r.ids(), r.stopReason(), prompt.length, r.promptTokens(), r.decodeTokensPerSecond(), r);
         }
         messages.add(ChatTemplate.message("assistant", reply.text()));

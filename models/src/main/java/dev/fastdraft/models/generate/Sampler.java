@@ -1,5 +1,8 @@
 package dev.fastdraft.models.generate;
 
+import dev.fastdraft.kernels.WorkerPool;
+import dev.fastdraft.kernels.ops.Softmax;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -71,6 +74,15 @@ public final class Sampler {
             for (int i = 0; i < vocab; i++) p[i] /= (float) sum;
         }
         return p;
+    }
+
+    /**
+     * softmax(logits)[token] at temperature 1, through the vectorized softmax kernel ({@code scratch}: at least
+     * {@code vocab} floats, overwritten): the confidence of a greedy draft in the token it picked.
+     */
+    public static float softmaxAt(float[] logits, int off, int vocab, int token, float[] scratch) {
+        Softmax.forward(WorkerPool.common(), 1, vocab, MemorySegment.ofArray(logits), off, vocab, MemorySegment.ofArray(scratch), 0, vocab);
+        return scratch[token];
     }
 
     public static int argmax(float[] logits, int off, int vocab) {

@@ -38,15 +38,31 @@ public final class SpeculativeDecoder {
         this.draft = draft;
     }
 
-    /** How many tokens to draft per round, and whether to adapt it. */
-    public record DraftLength(int k, boolean adaptive, int maxK) {
+    /**
+     * How many tokens to draft per round, whether to adapt that number, and the draft's confidence below
+     * which a round stops drafting early: after each proposal but the last, if the draft gave the token it
+     * chose a probability under {@code confidence}, the round goes to the target with what it has (as
+     * transformers' {@code assistant_confidence_threshold}). Each proposal costs the target a row of its
+     * verification pass, which is far from free on a CPU, so proposals the draft itself doubts are better
+     * not made. 0 turns it off. The output never depends on it, only the speed.
+     */
+    public record DraftLength(int k, boolean adaptive, int maxK, double confidence) {
         public DraftLength {
             if (k < 1) throw new IllegalArgumentException("draft tokens must be >= 1, got " + k);
             if (adaptive && maxK < k) throw new IllegalArgumentException("adaptive draft length: max " + maxK + " below start " + k);
+            if (!(confidence >= 0 && confidence < 1)) throw new IllegalArgumentException("draft confidence must be in [0, 1), got " + confidence);
+        }
+
+        public DraftLength(int k, boolean adaptive, int maxK) {
+            this(k, adaptive, maxK, 0);
         }
 
         public static DraftLength fixed(int k) {
             return new DraftLength(k, false, k);
+        }
+
+        public DraftLength withConfidence(double threshold) {
+            return new DraftLength(k, adaptive, maxK, threshold);
         }
     }
 
@@ -98,6 +114,7 @@ public final class SpeculativeDecoder {
         String reason = "length";
         float[][] q = new float[len.maxK()][];
         int[] proposal = new int[len.maxK()];
+        float[] softmax = greedy && len.confidence() > 0 ? new float[vocab] : null;
         outer:
         while (produced < maxNewTokens) {
             int kk = Math.min(k, maxNewTokens - produced - 1); // the round's own target token is one more
@@ -106,12 +123,16 @@ public final class SpeculativeDecoder {
                 int[] feed = i == 0 ? Arrays.copyOfRange(tokens, dc.length(), n) : new int[] {proposal[i - 1]};
                 float[] logits = draft.forward(feed, dc, 1);
                 draftCalls++;
+                float confidence;
                 if (greedy) {
                     proposal[i] = Sampler.argmax(logits, 0, vocab);
+                    confidence = softmax == null ? 1 : Sampler.softmaxAt(logits, 0, vocab, proposal[i], softmax);
                 } else {
                     q[i] = pick.probabilities(logits, 0, vocab);
                     proposal[i] = drawFrom(q[i], coin);
+                    confidence = q[i][proposal[i]];
                 }
+                if (confidence < len.confidence()) kk = i + 1; // the last proposal of this round
             }
             // 2. one target pass over the last committed token and the kk proposals
             int[] verify = new int[kk + 1];

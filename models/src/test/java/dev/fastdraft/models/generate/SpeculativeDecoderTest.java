@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SpeculativeDecoderTest {
     /** A toy LM whose logits depend on the whole context through a hash; it checks the cache protocol. */
@@ -128,8 +130,9 @@ class SpeculativeDecoderTest {
      * the joint distribution of the first two generated tokens passes a chi-square test against the
      * target's exact probabilities.
      */
-    @Test
-    void samplingFollowsTheTargetDistributionExactly() {
+    @ParameterizedTest
+    @ValueSource(doubles = {0, 0.5})
+    void samplingFollowsTheTargetDistributionExactly(double confidence) {
         int vocab = 6, trials = 30000;
         ToyLM target = new ToyLM(vocab, 11, 1.2f), draft = new ToyLM(vocab, 12, 1.2f);
         int[] prompt = {2, 4};
@@ -137,7 +140,8 @@ class SpeculativeDecoderTest {
         SpeculativeDecoder dec = new SpeculativeDecoder(target, draft);
         for (int s = 0; s < trials; s++) {
             SamplingConfig cfg = new SamplingConfig(0.9, 0, 1, 0, s);
-            int[] ids = dec.generate(prompt, 2, SpeculativeDecoder.DraftLength.fixed(3), cfg, null, null).ids();
+            // three tokens, so that the first round drafts two and a confidence threshold can end it after one
+            int[] ids = dec.generate(prompt, 3, SpeculativeDecoder.DraftLength.fixed(3).withConfidence(confidence), cfg, null, null).ids();
             counts[ids[0]][ids[1]]++;
         }
         SamplingConfig cfg = new SamplingConfig(0.9, 0, 1, 0, 0);
@@ -157,6 +161,33 @@ class SpeculativeDecoderTest {
         assertTrue(cells > 10, "enough cells: " + cells);
         double critical = (cells - 1) + 3.1 * Math.sqrt(2.0 * (cells - 1)) + 5;
         assertTrue(chi2 < critical, "chi2 " + chi2 + " over " + cells + " cells, critical " + critical);
+    }
+
+    @Test
+    void aConfidenceThresholdEndsRoundsEarlyAndKeepsTheOutput() {
+        ToyLM target = new ToyLM(40, 1, 3f), poor = new ToyLM(40, 2, 3f), same = new ToyLM(40, 1, 3f);
+        int[] prompt = {3, 7, 11};
+        GenerationResult plain = Generator.generate(target, prompt, 60, new Sampler(SamplingConfig.greedy()), null, null);
+        var fixed = SpeculativeDecoder.DraftLength.fixed(8);
+        SpeculativeResult all = new SpeculativeDecoder(target, poor).generate(prompt, 60, fixed, SamplingConfig.greedy(), null, null);
+        SpeculativeResult cut = new SpeculativeDecoder(target, poor).generate(prompt, 60, fixed.withConfidence(0.5), SamplingConfig.greedy(), null, null);
+        assertArrayEquals(plain.ids(), all.ids());
+        assertArrayEquals(plain.ids(), cut.ids(), "the threshold changes what is drafted, never the output");
+        assertTrue((double) cut.drafted() / cut.targetCalls() < (double) all.drafted() / all.targetCalls(),
+                "fewer tokens drafted per call: " + cut.drafted() + "/" + cut.targetCalls() + " against " + all.drafted() + "/" + all.targetCalls());
+        assertTrue(cut.acceptanceRate() > all.acceptanceRate(), "doubtful proposals are the ones left out");
+        // a threshold no token's probability reaches leaves one proposal per round
+        SpeculativeResult one = new SpeculativeDecoder(target, same).generate(prompt, 60, fixed.withConfidence(0.999999), SamplingConfig.greedy(), null, null);
+        assertArrayEquals(plain.ids(), one.ids());
+        assertEquals(one.targetCalls(), one.drafted(), "one token drafted per round");
+    }
+
+    @Test
+    void draftLengthRefusesConfidencesOutsideZeroToOne() {
+        for (double bad : new double[] {-0.1, 1, 1.5, Double.NaN}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> SpeculativeDecoder.DraftLength.fixed(4).withConfidence(bad));
+            assertTrue(e.getMessage().contains("confidence"), e.getMessage());
+        }
     }
 
     @Test
