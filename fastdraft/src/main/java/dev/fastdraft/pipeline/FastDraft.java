@@ -128,9 +128,15 @@ public final class FastDraft {
                              List<AutoCloseable> resources) implements AutoCloseable {
         /** Greedy or sampled generation of up to {@code maxNewTokens} after {@code prompt}; stops at EOS. */
         public dev.fastdraft.models.generate.SpeculativeResult generate(int[] prompt, int maxNewTokens, int draftTokens, SamplingConfig sampling) {
+            return generate(prompt, maxNewTokens, SpeculativeDecoder.DraftLength.fixed(draftTokens), sampling);
+        }
+
+        /** The same with the draft length in full: adaptive, or ending rounds at a confidence threshold. */
+        public dev.fastdraft.models.generate.SpeculativeResult generate(int[] prompt, int maxNewTokens, SpeculativeDecoder.DraftLength len,
+                                                                        SamplingConfig sampling) {
             Set<Integer> eos = new TreeSet<>();
             for (int e : eosIds) eos.add(e);
-            return decoder.generate(prompt, maxNewTokens, SpeculativeDecoder.DraftLength.fixed(draftTokens), sampling, eos::contains, null);
+            return decoder.generate(prompt, maxNewTokens, len, sampling, eos::contains, null);
         }
 
         @Override
