@@ -12,8 +12,9 @@ import java.util.function.IntConsumer;
  * streams blocks of {@value FlashAttention#BLOCK_KEYS} keys, so no score matrix larger than that
  * ever exists.
  *
- * <p>Prompts use one KV head per task: the block's query rows reuse each K/V block many times.
- * Decode and short appends (few query rows) use all KV heads per task, in blocks of
+ * <p>Prompts use one KV head per task: the block's query rows reuse each K/V block many times. So do
+ * decode and short appends over a short cache: the heads are the parallel work. Over a long cache
+ * ({@value FlashAttention#ALL_HEADS_MIN_KEYS} keys or more) they use all KV heads per task, in blocks of
  * {@value FlashAttention#BLOCK_KEYS_ALL_HEADS} keys, and split the keys across tasks instead: a
  * block's cache rows (all heads, contiguous) are then read once from memory and served from L1 to
  * each head. Walking one head's slice down the whole cache strides through memory a page per row

@@ -96,6 +96,25 @@ class FlashAttentionTest {
         for (Case c : appendCases()) checkForward(c, seed % 2 == 0 ? null : POOL, seed++);
     }
 
+    /**
+     * Decode and short appends: one KV head per task over a short cache, all heads per task (with the keys
+     * split across tasks) over a long one; both against the reference.
+     */
+    @Test
+    void appendsOverShortAndLongCachesMatchReference() {
+        long seed = 250;
+        for (int[] h : new int[][] {{8, 4}, {8, 2}, {6, 3}}) {
+            for (int tq : new int[] {1, 2, 6}) {
+                for (int pos0 : new int[] {40, 1030}) {
+                    Case c = new Case(h[0], h[1], 64, tq, pos0, 0, tq == 2, 1);
+                    AttentionConfig cfg = AttentionConfig.of(c.nHeads, c.nKv, c.hd);
+                    assertEquals(pos0 < 1000 ? 1 : c.nKv, FlashAttention.headsPerTask(cfg, tq, pos0), "the path this case is for: " + c);
+                    checkForward(c, POOL, seed++);
+                }
+            }
+        }
+    }
+
     /** Long decode on one KV head with a pool: the key range is split across tasks and merged. */
     @Test
     void splitKeyDecodeMatchesReference() {
