@@ -57,7 +57,7 @@ abstract class SkinnyKernel {
      * each dot product; {@link #put} adds the scalar tail (elements past the last full block) and stores.
      * Writing straight into y's array when y is on the heap, and keeping the tail out of the row-group
      * methods, keeps those small enough for C2 to inline their lane sums (one left out of line boxes a
-     * vector per dot product, which cost a small model a tenth of its decode step).
+     * vector per dot product: a tenth of the demo draft's decode step in a profile).
      */
     static final class Pass {
         final SkinnyKernel kernel;
