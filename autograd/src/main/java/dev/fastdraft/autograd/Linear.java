@@ -16,7 +16,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Few rows (decoding, verifying k draft tokens) go through the skinny kernel, which reads each weight
  * once for all rows and accepts BF16/F16 weights as stored; many rows (a prompt, training) go through the
- * packed SGEMM, with BF16/F16 weights widened to f32 a block of rows at a time. Backward: dx = dy·W, dW += dyᵀ·x, db += Σ rows of dy.
+ * packed SGEMM, with BF16/F16 weights widened to f32 a block of rows at a time.
+ * Backward: dx = dy·W, dW += dyᵀ·x, db += Σ rows of dy.
  */
 public final class Linear {
     /** Up to this many rows the skinny kernel wins: it streams W once and is bound by memory. */
