@@ -53,10 +53,10 @@ public final class SpeculateCommand implements Command {
         CliSupport.threads(a);
         SamplingConfig sampling = CliSupport.sampling(a);
         int k = a.integer("--draft-tokens", 4);
+        double confidence = CliSupport.draftConfidence(a);
         SpeculativeDecoder.DraftLength len = a.flag("--adaptive")
-                ? new SpeculativeDecoder.DraftLength(k, true, a.integer("--max-draft-tokens", 2 * k))
-                : SpeculativeDecoder.DraftLength.fixed(k);
-        len = len.withConfidence(CliSupport.draftConfidence(a));
+                ? new SpeculativeDecoder.DraftLength(k, true, a.integer("--max-draft-tokens", 2 * k), confidence)
+                : SpeculativeDecoder.DraftLength.fixed(k).withConfidence(confidence);
         int maxNew = a.integer("--max-new-tokens", 128);
         boolean json = a.flag("--json");
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {

@@ -46,11 +46,13 @@ public final class SpeculativeEval {
                              IntPredicate stop, Consumer<String> progress) {
         double c = (double) target.parameterCount() / draft.parameterCount();
         SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft);
+        SpeculativeDecoder.DraftLength[] lengths = new SpeculativeDecoder.DraftLength[ks.length];
+        for (int q = 0; q < ks.length; q++) lengths[q] = SpeculativeDecoder.DraftLength.fixed(ks[q]).withConfidence(confidence);
         // warm the JIT on every path with one whole untimed prompt: with only a few tokens, the first timed
         // prompts still ran partly cold, and whichever side ran first looked slower
         int[] warm = prompts.get(0);
         Generator.generate(target, warm, maxNew, new Sampler(sampling), stop, null);
-        for (int k : ks) decoder.generate(warm, maxNew, SpeculativeDecoder.DraftLength.fixed(k).withConfidence(confidence), sampling, stop, null);
+        for (SpeculativeDecoder.DraftLength len : lengths) decoder.generate(warm, maxNew, len, sampling, stop, null);
 
         // each prompt runs with the target alone and then with every k, one right after the other, so that a
         // slow minute on a shared machine slows both sides of a ratio alike
@@ -65,7 +67,7 @@ public final class SpeculativeEval {
             for (int q = 0; q < ks.length; q++) {
                 int k = ks[q];
                 long t1 = System.nanoTime();
-                SpeculativeResult r = decoder.generate(prompts.get(i), maxNew, SpeculativeDecoder.DraftLength.fixed(k).withConfidence(confidence), sampling, stop, null);
+                SpeculativeResult r = decoder.generate(prompts.get(i), maxNew, lengths[q], sampling, stop, null);
                 long nanos = System.nanoTime() - t1;
                 byK.get(q).add(new PromptResult(i, k, prompts.get(i).length, base.ids(), r.ids(), baseNanos, nanos,
                         r.drafted(), r.accepted(), r.targetCalls()));
