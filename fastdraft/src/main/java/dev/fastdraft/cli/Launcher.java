@@ -105,7 +105,7 @@ public final class Launcher {
      * HotSpot raises SIGSEGV on purpose, for implicit null checks. With libjsig preloaded the JVM keeps its
      * handlers and passes the signals it does not handle itself on to the driver's (no warning). On a machine
      * with PoCL 5.0 and NVIDIA's driver, a test JVM that had loaded them died of SIGSEGV without an hs_err
-     * file, which is what a replaced handler looks like.
+     * file within seconds, and with libjsig preloaded the same suite passed (engine/README-devices.md).
      */
     static String withSignalChaining(String javaHome, String existing) {
         File jsig = new File(javaHome, "lib" + File.separator + "libjsig.so");
