@@ -14,9 +14,16 @@ final class SkinnyGemmChecks {
                       MemorySegment x, long xOff, int ldx,
                       WeightType wt, MemorySegment w, long wByteOff,
                       MemorySegment y, long yOff, int ldy) {
-        String op = op(rows, n, k, wt);
+        check(op(rows, n, k, wt), pool, rows, n, k, x, xOff, ldx, wt, w, wByteOff, y, yOff, ldy);
+    }
+
+    /** As above, with the op named by the caller. */
+    static void check(String op, WorkerPool pool, int rows, int n, int k,
+                      MemorySegment x, long xOff, int ldx,
+                      WeightType wt, MemorySegment w, long wByteOff,
+                      MemorySegment y, long yOff, int ldy) {
         if (pool == null) throw new IllegalArgumentException(op + ": pool is null");
-        checkOperands(rows, n, k, x, xOff, ldx, wt, w, wByteOff, y, yOff, ldy);
+        checkOperands(op, rows, n, k, x, xOff, ldx, wt, w, wByteOff, y, yOff, ldy);
         if (pool.threads() > 1) {
             confined(op, "x", x);
             confined(op, "w", w);
@@ -33,7 +40,13 @@ final class SkinnyGemmChecks {
                               MemorySegment x, long xOff, int ldx,
                               WeightType wt, MemorySegment w, long wByteOff,
                               MemorySegment y, long yOff, int ldy) {
-        String op = op(rows, n, k, wt);
+        checkOperands(op(rows, n, k, wt), rows, n, k, x, xOff, ldx, wt, w, wByteOff, y, yOff, ldy);
+    }
+
+    private static void checkOperands(String op, int rows, int n, int k,
+                                      MemorySegment x, long xOff, int ldx,
+                                      WeightType wt, MemorySegment w, long wByteOff,
+                                      MemorySegment y, long yOff, int ldy) {
         if (wt == null) throw new IllegalArgumentException(op + ": weight type is null");
         if (x == null) throw new IllegalArgumentException(op + ": x is null");
         if (w == null) throw new IllegalArgumentException(op + ": w is null");

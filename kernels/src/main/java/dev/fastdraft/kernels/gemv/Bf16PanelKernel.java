@@ -1,0 +1,166 @@
+package dev.fastdraft.kernels.gemv;
+
+import static dev.fastdraft.kernels.gemv.Bf16Panels.F;
+import static dev.fastdraft.kernels.gemv.Bf16Panels.I;
+import static dev.fastdraft.kernels.gemv.Bf16Panels.STEP_BYTES;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+
+/**
+ * The register tiles of {@link PanelGemm}: per k step, one int-vector load per panel gives two float vectors
+ * of outputs, and each activation row is one broadcast multiplied into both. Accumulators stay per output,
+ * so nothing is summed across lanes at the end.
+ *
+ * <p>Every output is the same chain in every tile: {@code acc = w[p] * x[p] + acc} for p = 0 .. k-1 from
+ * zero. Results are therefore bit for bit the same whichever tile computes them, that is, whatever the
+ * number of rows in the call: a draft token verified with others gets the logits a decode step would give.
+ *
+ * <p>Tiles keep 8 to 12 accumulators (two FMA pipes times four cycles of latency want 8 independent
+ * chains) and no more: with AVX2's 16 registers, more spill. Results go to {@code out[r * ldo + c]}, a
+ * float[] of the calling task, so that these loops only ever store to heap arrays.
+ */
+final class Bf16PanelKernel {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int HALF = F.length();
+
+    private Bf16PanelKernel() {}
+
+    private static FloatVector low(IntVector v) {
+        return v.lanewise(LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static FloatVector high(IntVector v) {
+        return v.and(0xFFFF_0000).reinterpretAsFloats();
+    }
+
+    private static IntVector load(MemorySegment w, long off) {
+        return IntVector.fromMemorySegment(I, w, off, LE);
+    }
+
+    private static void put(float[] out, int at, FloatVector lo, FloatVector hi) {
+        lo.intoArray(out, at);
+        hi.intoArray(out, at + HALF);
+    }
+
+    /** One row, four panels (four weight streams). */
+    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
+                        float[] out, int c0, int c1, int c2, int c3) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        for (int p = 0; p < k; p++) {
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            long s = p * STEP_BYTES;
+            IntVector v0 = load(w, o0 + s);
+            a0 = low(v0).fma(e, a0);
+            b0 = high(v0).fma(e, b0);
+            IntVector v1 = load(w, o1 + s);
+            a1 = low(v1).fma(e, a1);
+            b1 = high(v1).fma(e, b1);
+            IntVector v2 = load(w, o2 + s);
+            a2 = low(v2).fma(e, a2);
+            b2 = high(v2).fma(e, b2);
+            IntVector v3 = load(w, o3 + s);
+            a3 = low(v3).fma(e, a3);
+            b3 = high(v3).fma(e, b3);
+        }
+        put(out, c0, a0, b0);
+        put(out, c1, a1, b1);
+        put(out, c2, a2, b2);
+        put(out, c3, a3, b3);
+    }
+
+    /** One row, two panels. */
+    static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
+        for (int p = 0; p < k; p++) {
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            long s = p * STEP_BYTES;
+            IntVector v0 = load(w, o0 + s);
+            a0 = low(v0).fma(e, a0);
+            b0 = high(v0).fma(e, b0);
+            IntVector v1 = load(w, o1 + s);
+            a1 = low(v1).fma(e, a1);
+            b1 = high(v1).fma(e, b1);
+        }
+        put(out, c0, a0, b0);
+        put(out, c1, a1, b1);
+    }
+
+    /** Two rows, two panels. */
+    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, int ldx,
+                        float[] out, int c0, int c1, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c = a0, d = a0, e1 = a0, f1 = a0;
+        int x1 = xo + ldx;
+        for (int p = 0; p < k; p++) {
+            FloatVector r0 = FloatVector.broadcast(F, x[xo + p]), r1 = FloatVector.broadcast(F, x[x1 + p]);
+            long s = p * STEP_BYTES;
+            IntVector v0 = load(w, o0 + s);
+            FloatVector l0 = low(v0), h0 = high(v0);
+            a0 = l0.fma(r0, a0);
+            b0 = h0.fma(r0, b0);
+            a1 = l0.fma(r1, a1);
+            b1 = h0.fma(r1, b1);
+            IntVector v1 = load(w, o1 + s);
+            FloatVector l1 = low(v1), h1 = high(v1);
+            c = l1.fma(r0, c);
+            d = h1.fma(r0, d);
+            e1 = l1.fma(r1, e1);
+            f1 = h1.fma(r1, f1);
+        }
+        put(out, c0, a0, b0);
+        put(out, c0 + ldo, a1, b1);
+        put(out, c1, c, d);
+        put(out, c1 + ldo, e1, f1);
+    }
+
+    /** Three rows, one panel. */
+    static void rows3(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
+        int x1 = xo + ldx, x2 = x1 + ldx;
+        for (int p = 0; p < k; p++) {
+            IntVector v = load(w, o + p * STEP_BYTES);
+            FloatVector l = low(v), h = high(v);
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[x1 + p]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[x2 + p]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+        }
+        put(out, c, a0, b0);
+        put(out, c + ldo, a1, b1);
+        put(out, c + 2 * ldo, a2, b2);
+    }
+
+    /** Four rows, one panel. */
+    static void rows4(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        int x1 = xo + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
+        for (int p = 0; p < k; p++) {
+            IntVector v = load(w, o + p * STEP_BYTES);
+            FloatVector l = low(v), h = high(v);
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[x1 + p]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[x2 + p]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[x3 + p]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+        }
+        put(out, c, a0, b0);
+        put(out, c + ldo, a1, b1);
+        put(out, c + 2 * ldo, a2, b2);
+        put(out, c + 3 * ldo, a3, b3);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.fastdraft.kernels.gemv;
+
+import dev.fastdraft.kernels.WorkerPool;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A BF16 weight matrix [n x k] laid out for {@link PanelGemm}: panels of {@link #WIDTH} outputs (two float
+ * vectors), each panel k steps of one int vector. Int lane i of step p holds W[j0 + i][p] in its low half and
+ * W[j0 + L + i][p] in its high half (L floats per vector), so a shift and a mask give two float vectors of
+ * consecutive outputs, ready to multiply by a broadcast activation. Outputs past n in the last panel are zero.
+ *
+ * <p>The width follows the machine's vector size, so panels are made in the process that uses them
+ * ({@link #pack}), never stored.
+ */
+public record Bf16Panels(int n, int k, MemorySegment segment) {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
+    /** Outputs per panel. */
+    public static final int WIDTH = 2 * F.length();
+    /** Bytes of one step (one k index) of a panel. */
+    static final long STEP_BYTES = 2L * WIDTH;
+
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong QUAD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt PAIR = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final IntVector HIGH_HALF = IntVector.broadcast(I, 0xFFFF_0000);
+
+    public Bf16Panels {
+        if (n < 0 || k < 0) throw new IllegalArgumentException("Bf16Panels: n=" + n + " and k=" + k + " must be >= 0");
+        if (segment == null) throw new IllegalArgumentException("Bf16Panels: segment is null");
+        long need = bytes(n, k);
+        if (segment.byteSize() < need) {
+            throw new IllegalArgumentException("Bf16Panels [" + n + " x " + k + "]: needs " + need + " bytes but the segment holds " + segment.byteSize());
+        }
+    }
+
+    /** Panels for n outputs. */
+    public static int panels(int n) {
+        return (n + WIDTH - 1) / WIDTH;
+    }
+
+    /** Bytes that panels of an [n x k] matrix occupy. */
+    public static long bytes(int n, int k) {
+        return (long) panels(n) * k * STEP_BYTES;
+    }
+
+    public int panelCount() {
+        return panels(n);
+    }
+
+    long panelBytes() {
+        return k * STEP_BYTES;
+    }
+
+    /**
+     * Re-lays W [n x k] BF16, row-major from byte {@code byteOff} of {@code w} (any alignment), into panels
+     * allocated from {@code arena}; the pool's threads take panels in turn.
+     */
+    public static Bf16Panels pack(WorkerPool pool, MemorySegment w, long byteOff, int n, int k, Arena arena) {
+        if (pool == null || w == null || arena == null) throw new IllegalArgumentException("Bf16Panels.pack: pool, w and arena must not be null");
+        if (n < 0 || k < 0) throw new IllegalArgumentException("Bf16Panels.pack: n=" + n + " and k=" + k + " must be >= 0");
+        long srcBytes = 2L * n * k;
+        if (byteOff < 0 || byteOff > w.byteSize() || srcBytes > w.byteSize() - byteOff) {
+            throw new IndexOutOfBoundsException("Bf16Panels.pack: weights [" + n + " x " + k + "] bf16 need bytes [" + byteOff + ", "
+                    + (byteOff + srcBytes) + ") but w holds " + w.byteSize() + " bytes");
+        }
+        MemorySegment out = arena.allocate(Math.max(1, bytes(n, k)), 64);
+        Bf16Panels panels = new Bf16Panels(n, k, out);
+        long perPanel = Math.max(1, panels.panelBytes());
+        pool.parallelRange(panels(n), (int) Math.max(1, (256 << 10) / perPanel), (from, to) -> {
+            for (int q = from; q < to; q++) packPanel(w, byteOff, n, k, q, out);
+        });
+        return panels;
+    }
+
+    /** One panel: four k steps at a time, each pair of rows (i, i + L) read as longs and written as ints. */
+    private static void packPanel(MemorySegment w, long byteOff, int n, int k, int q, MemorySegment out) {
+        int half = WIDTH / 2, j0 = q * WIDTH;
+        long base = (long) q * k * STEP_BYTES;
+        long rowBytes = 2L * k;
+        for (int i = 0; i < half; i++) {
+            int lo = j0 + i, hi = j0 + half + i;
+            long loRow = byteOff + lo * rowBytes, hiRow = byteOff + hi * rowBytes;
+            long at = base + 4L * i;
+            int p = 0;
+            for (; p + 4 <= k; p += 4) {
+                long a = lo < n ? w.get(QUAD, loRow + 2L * p) : 0, b = hi < n ? w.get(QUAD, hiRow + 2L * p) : 0;
+                for (int t = 0; t < 4; t++) {
+                    int v = (int) ((a >>> (16 * t)) & 0xFFFF) | (int) ((b >>> (16 * t)) & 0xFFFF) << 16;
+                    out.set(PAIR, at + (p + t) * STEP_BYTES, v);
+                }
+            }
+            for (; p < k; p++) {
+                int a = lo < n ? w.get(HALF, loRow + 2L * p) & 0xFFFF : 0, b = hi < n ? w.get(HALF, hiRow + 2L * p) & 0xFFFF : 0;
+                out.set(PAIR, at + p * STEP_BYTES, a | b << 16);
+            }
+        }
+    }
+
+    /**
+     * Widens panels [from, to) to f32 as a k-major block: {@code dst[p * ldd + c]} is W[from * WIDTH + c][p],
+     * the layout of B in a plain {@code A.B} product (outputs past n come out as zeros).
+     */
+    public void widen(int from, int to, float[] dst, int ldd) {
+        if (from < 0 || to > panelCount() || from > to) throw new IndexOutOfBoundsException("Bf16Panels.widen: panels [" + from + ", " + to + ") of " + panelCount());
+        if (ldd < (to - from) * WIDTH || (k > 0 && to > from && (long) (k - 1) * ldd + (to - from) * WIDTH > dst.length)) {
+            throw new IndexOutOfBoundsException("Bf16Panels.widen: a [" + k + " x " + (to - from) * WIDTH + "] block with ldd=" + ldd
+                    + " does not fit in " + dst.length + " floats");
+        }
+        int half = WIDTH / 2;
+        for (int q = from; q < to; q++) {
+            long base = (long) q * k * STEP_BYTES;
+            int col = (q - from) * WIDTH;
+            for (int p = 0; p < k; p++) {
+                IntVector v = IntVector.fromMemorySegment(I, segment, base + p * STEP_BYTES, ByteOrder.LITTLE_ENDIAN);
+                v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, p * ldd + col);
+                v.and(HIGH_HALF).reinterpretAsFloats().intoArray(dst, p * ldd + col + half);
+            }
+        }
+    }
+}
