@@ -6,6 +6,8 @@ import dev.fastdraft.engine.device.MatmulOps;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
 import dev.fastdraft.kernels.gemm.Sgemm;
+import dev.fastdraft.kernels.gemv.Bf16Panels;
+import dev.fastdraft.kernels.gemv.PanelGemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
 import java.lang.foreign.MemorySegment;
@@ -14,9 +16,10 @@ import java.lang.foreign.ValueLayout;
 /**
  * y = x·Wᵀ + b with W stored [out, in] as Hugging Face's nn.Linear.
  *
- * <p>Few rows (decoding, verifying k draft tokens) go through the skinny kernel, which reads each weight
- * once for all rows and accepts BF16/F16 weights as stored; many rows (a prompt, training) go through the
- * packed SGEMM, with BF16/F16 weights widened to f32 a block of rows at a time.
+ * <p>Few rows (decoding, verifying k draft tokens) go through a skinny kernel, which reads each weight
+ * once for all rows: {@link PanelGemm} over a panel copy of frozen BF16 weights where the caller keeps
+ * {@link WeightPanels}, else {@link SkinnyGemm} over the weights as stored. Many rows (a prompt, training)
+ * go through the packed SGEMM, with BF16/F16 weights widened to f32 a block at a time.
  * Backward: dx = dy·W, dW += dyᵀ·x, db += Σ rows of dy.
  */
 public final class Linear {
@@ -34,6 +37,14 @@ public final class Linear {
      * device, or the CPU kernels when null). The backward pass always runs on the CPU kernels.
      */
     public static Var apply(Var x, Var weight, Var bias, MatmulOps device) {
+        return apply(x, weight, bias, device, null);
+    }
+
+    /**
+     * As {@link #apply(Var, Var, Var, MatmulOps)}; on the CPU, products of few rows with an
+     * {@link WeightPanels#eligible} weight use (and on first use make) its copy in {@code panels}.
+     */
+    public static Var apply(Var x, Var weight, Var bias, MatmulOps device, WeightPanels panels) {
         Tensor xt = x.value().contiguousF32();
         Tensor w = weight.value();
         if (xt.rank() != 2 || w.rank() != 2 || xt.dim(1) != w.dim(1)) {
@@ -45,8 +56,9 @@ public final class Linear {
             throw new IllegalArgumentException("linear: bias " + bias.value() + " does not match " + out + " outputs");
         }
         Tensor y = Tensor.zeros(rows, out);
-        if (device == null) forward(xt, w, y);
-        else forward(xt, w, y, device);
+        if (device != null) forward(xt, w, y, device);
+        else if (panels != null && WeightPanels.eligible(weight)) forwardPanels(xt, weight, panels, y);
+        else forward(xt, w, y);
         if (bias != null) addBias(y, bias.value().contiguousF32());
         return Tape.output(y, g -> backward(g.contiguousF32(), x, xt, weight, bias), x, weight, bias);
     }
@@ -70,6 +82,19 @@ public final class Linear {
             SkinnyGemm.matmulTransposed(pool, r, out, in, x.segment(), x.offset() + (long) r0 * in, in,
                     wt, w.segment(), wByte, y.segment(), y.offset() + (long) r0 * out, out, false);
         }
+    }
+
+    /** As {@link #forward(Tensor, Tensor, Tensor)} for a weight that has, or may get, a panel copy. */
+    private static void forwardPanels(Tensor x, Var weight, WeightPanels cache, Tensor y) {
+        WorkerPool pool = WorkerPool.common();
+        int rows = x.dim(0);
+        if (widens(rows, x.dim(1), y.dim(1))) {
+            Bf16Panels p = cache.existing(weight);
+            if (p != null) forwardWidened(pool, x, p, y);
+            else forwardWidened(pool, x, weight.value(), y);
+            return;
+        }
+        PanelGemm.matmulTransposed(pool, rows, x.segment(), x.offset(), x.dim(1), cache.of(weight, pool), y.segment(), y.offset(), y.dim(1), false);
     }
 
     /** Floats of 16-bit weights widened at a time for {@link #forwardWidened}: 8 MiB, which the L3 keeps for the SGEMM. */
@@ -110,6 +135,27 @@ public final class Linear {
                 else HalfFloats.f16ToFloat(w.segment(), at, buf, dst, count);
             });
             Sgemm.sgemm(pool, false, true, rows, nb, in, x.segment(), x.offset(), in, buf, 0, in,
+                    y.segment(), y.offset() + j0, out, false);
+        }
+    }
+
+    /**
+     * As {@link #forwardWidened(WorkerPool, Tensor, Tensor, Tensor)} from a panel copy: blocks of panels are
+     * widened k-major, the layout of B in a plain A.B product, so the stored matrix is not read again.
+     */
+    static void forwardWidened(WorkerPool pool, Tensor x, Bf16Panels w, Tensor y) {
+        int rows = x.dim(0), in = x.dim(1), out = y.dim(1);
+        int perBlock = Math.max(1, WIDEN_FLOATS / (in * Bf16Panels.WIDTH));
+        int ld = perBlock * Bf16Panels.WIDTH;
+        float[] wide = WIDENED.get();
+        if (wide == null || wide.length < ld * in) WIDENED.set(wide = new float[ld * in]);
+        float[] buf = wide;
+        MemorySegment seg = MemorySegment.ofArray(wide);
+        for (int q0 = 0; q0 < w.panelCount(); q0 += perBlock) {
+            int q1 = Math.min(w.panelCount(), q0 + perBlock), j0 = q0 * Bf16Panels.WIDTH, first = q0;
+            int nb = Math.min(out, q1 * Bf16Panels.WIDTH) - j0;
+            pool.parallelRange(q1 - q0, 1, (from, to) -> w.widen(first + from, first + to, buf, ld, from * Bf16Panels.WIDTH));
+            Sgemm.sgemm(pool, false, false, rows, nb, in, x.segment(), x.offset(), in, seg, 0, ld,
                     y.segment(), y.offset() + j0, out, false);
         }
     }

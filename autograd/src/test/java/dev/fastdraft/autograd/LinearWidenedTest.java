@@ -1,5 +1,6 @@
 package dev.fastdraft.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,13 +9,24 @@ import dev.fastdraft.engine.DType;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Many rows against BF16/F16 weights: widened blocks through the SGEMM, against a double reference. */
+/**
+ * Products against BF16/F16 weights, against a double reference: many rows widened through the SGEMM (from
+ * the stored matrix or from its panel copy), few rows through the panel kernel.
+ */
 class LinearWidenedTest {
+    /** Where the weights are read from. */
+    enum Source { STORED, PANELS }
+
     private static void check(DType dt, int rows, int in, int out, long seed) {
+        check(dt, rows, in, out, seed, Source.STORED);
+    }
+
+    private static void check(DType dt, int rows, int in, int out, long seed, Source source) {
         Random rnd = new Random(seed);
         float[] xs = new float[rows * in];
         for (int i = 0; i < xs.length; i++) xs[i] = (float) rnd.nextGaussian();
@@ -28,7 +40,15 @@ class LinearWidenedTest {
             ws[i] = dt == DType.BF16 ? HalfFloats.bf16ToFloat(h) : HalfFloats.f16ToFloat(h);
         }
         Tensor x = Tensor.of(xs, rows, in), w = Tensor.wrap(dt, wSeg, 2, out, in), y = Tensor.zeros(rows, out);
-        Linear.forwardWidened(WorkerPool.common(), x, w, y);
+        if (source == Source.STORED) {
+            Linear.forwardWidened(WorkerPool.common(), x, w, y);
+        } else {
+            Var weight = Var.constant(w);
+            WeightPanels panels = new WeightPanels();
+            if (Linear.widens(rows, in, out)) panels.of(weight, WorkerPool.common()); // widened from the copy only once one exists
+            y = Linear.apply(Var.constant(x), weight, null, null, panels).value();
+            assertEquals(1, panels.size());
+        }
         float[] got = y.toFloatArray();
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < out; j++) {
@@ -52,6 +72,23 @@ class LinearWidenedTest {
             check(dt, 17, 37, 53, seed++);
             check(dt, 40, 64, 300, seed++);
         }
+    }
+
+    @Test
+    void bf16PanelCopiesMatchTheReference() {
+        check(DType.BF16, 130, 37, 53, 11, Source.PANELS);       // widened from panels, a partial last panel
+        check(DType.BF16, 5, 64, 300, 12, Source.PANELS);        // the panel kernel
+        int in = 1024, out = Linear.WIDEN_FLOATS / in * 2 + 5;   // several blocks of panels
+        check(DType.BF16, 128, in, out, 13, Source.PANELS);
+    }
+
+    @Test
+    void onlyFrozenBf16MatricesGetPanels() {
+        Tensor bf16 = Tensor.zeros(4, 8).to(DType.BF16, Arena.ofAuto());
+        assertTrue(WeightPanels.eligible(Var.constant(bf16)));
+        assertFalse(WeightPanels.eligible(Var.param(bf16)), "trained weights change every step");
+        assertFalse(WeightPanels.eligible(Var.constant(Tensor.zeros(4, 8))), "F32 stays as stored");
+        assertFalse(WeightPanels.eligible(Var.constant(Tensor.zeros(4, 8).to(DType.F16, Arena.ofAuto()))), "F16 has no panel kernel");
     }
 
     @Test

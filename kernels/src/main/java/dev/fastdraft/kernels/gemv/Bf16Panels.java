@@ -106,23 +106,24 @@ public record Bf16Panels(int n, int k, MemorySegment segment) {
     }
 
     /**
-     * Widens panels [from, to) to f32 as a k-major block: {@code dst[p * ldd + c]} is W[from * WIDTH + c][p],
+     * Widens panels [from, to) to f32 as a k-major block: {@code dst[p * ldd + col + c]} is W[from * WIDTH + c][p],
      * the layout of B in a plain {@code A.B} product (outputs past n come out as zeros).
      */
-    public void widen(int from, int to, float[] dst, int ldd) {
+    public void widen(int from, int to, float[] dst, int ldd, int col) {
         if (from < 0 || to > panelCount() || from > to) throw new IndexOutOfBoundsException("Bf16Panels.widen: panels [" + from + ", " + to + ") of " + panelCount());
-        if (ldd < (to - from) * WIDTH || (k > 0 && to > from && (long) (k - 1) * ldd + (to - from) * WIDTH > dst.length)) {
-            throw new IndexOutOfBoundsException("Bf16Panels.widen: a [" + k + " x " + (to - from) * WIDTH + "] block with ldd=" + ldd
+        int cols = (to - from) * WIDTH;
+        if (col < 0 || col + cols > ldd || (k > 0 && cols > 0 && (long) (k - 1) * ldd + col + cols > dst.length)) {
+            throw new IndexOutOfBoundsException("Bf16Panels.widen: a [" + k + " x " + cols + "] block at column " + col + " with ldd=" + ldd
                     + " does not fit in " + dst.length + " floats");
         }
         int half = WIDTH / 2;
         for (int q = from; q < to; q++) {
             long base = (long) q * k * STEP_BYTES;
-            int col = (q - from) * WIDTH;
-            for (int p = 0; p < k; p++) {
+            int at = col + (q - from) * WIDTH;
+            for (int p = 0; p < k; p++, at += ldd) {
                 IntVector v = IntVector.fromMemorySegment(I, segment, base + p * STEP_BYTES, ByteOrder.LITTLE_ENDIAN);
-                v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, p * ldd + col);
-                v.and(HIGH_HALF).reinterpretAsFloats().intoArray(dst, p * ldd + col + half);
+                v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, at);
+                v.and(HIGH_HALF).reinterpretAsFloats().intoArray(dst, at + half);
             }
         }
     }

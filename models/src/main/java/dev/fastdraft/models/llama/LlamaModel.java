@@ -10,6 +10,7 @@ import dev.fastdraft.autograd.Parameter;
 import dev.fastdraft.autograd.Rotary;
 import dev.fastdraft.autograd.Var;
 import dev.fastdraft.autograd.Views;
+import dev.fastdraft.autograd.WeightPanels;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.engine.device.MatmulOps;
 import dev.fastdraft.kernels.attention.AttentionConfig;
@@ -35,6 +36,8 @@ public final class LlamaModel implements CausalLM {
     private final Var finalNorm;
     private final LayerWeights[] layers;
     private final RotaryTables rope;
+    /** Panel copies of frozen BF16 matrices for decode and verification, made on first use. */
+    private final WeightPanels panels = new WeightPanels();
     private volatile MatmulOps device;
 
     LlamaModel(ModelConfig config, Map<String, Var> weights) {
@@ -202,7 +205,7 @@ public final class LlamaModel implements CausalLM {
     }
 
     private Var linear(Var x, Var weight, Var bias) {
-        return Linear.apply(x, weight, bias, device);
+        return Linear.apply(x, weight, bias, device, panels);
     }
 
     /**
