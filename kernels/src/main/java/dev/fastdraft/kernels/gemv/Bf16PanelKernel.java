@@ -22,6 +22,15 @@ import jdk.incubator.vector.IntVector;
  * <p>Tiles keep 8 to 12 accumulators (two FMA pipes times four cycles of latency want 8 independent
  * chains) and no more: with AVX2's 16 registers, more spill. Results go to {@code out[r * ldo + c]}, a
  * float[] of the calling task, so that these loops only ever store to heap arrays.
+ *
+ * <p>C2 inlines a hot callee of up to 325 bytes of bytecode and gives up inlining once a compiled method
+ * reaches about 18000 nodes; a Vector API operation left out of line works on boxed vectors, many times
+ * slower. With all tiles inlined into {@link PanelGemm}'s dispatch, the later ones ran out of that budget
+ * (9-row verification 3x slower in 2 runs of 3, depending on which method C2 happened to compile first).
+ * So the tiles of {@code manyRows} and {@code oneRow} but one each take two k steps per pass (then one
+ * for an odd k; the same chain in the same order), which puts them above 325 bytes, and each dispatch
+ * method inlines at most one tile: {@link #rows1x4} and {@link #rows2x2}, whose loops would not fit the
+ * budget twice over, keep one step per pass.
  */
 final class Bf16PanelKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -75,7 +84,26 @@ final class Bf16PanelKernel {
     /** One row, two panels. */
     static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
-        for (int p = 0; p < k; p++) {
+        int p = 0;
+        for (; p + 2 <= k; p += 2) {
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            long s = p * STEP_BYTES;
+            IntVector v0 = load(w, o0 + s);
+            a0 = low(v0).fma(e, a0);
+            b0 = high(v0).fma(e, b0);
+            IntVector v1 = load(w, o1 + s);
+            a1 = low(v1).fma(e, a1);
+            b1 = high(v1).fma(e, b1);
+            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
+            long sN = (p + 1) * STEP_BYTES;
+            IntVector v0N = load(w, o0 + sN);
+            a0 = low(v0N).fma(eN, a0);
+            b0 = high(v0N).fma(eN, b0);
+            IntVector v1N = load(w, o1 + sN);
+            a1 = low(v1N).fma(eN, a1);
+            b1 = high(v1N).fma(eN, b1);
+        }
+        for (; p < k; p++) {
             FloatVector e = FloatVector.broadcast(F, x[xo + p]);
             long s = p * STEP_BYTES;
             IntVector v0 = load(w, o0 + s);
@@ -120,7 +148,32 @@ final class Bf16PanelKernel {
     static void rows3(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
         int x1 = xo + ldx, x2 = x1 + ldx;
-        for (int p = 0; p < k; p++) {
+        int p = 0;
+        for (; p + 2 <= k; p += 2) {
+            IntVector v = load(w, o + p * STEP_BYTES);
+            FloatVector l = low(v), h = high(v);
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[x1 + p]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[x2 + p]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            IntVector vN = load(w, o + (p + 1) * STEP_BYTES);
+            FloatVector lN = low(vN), hN = high(vN);
+            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
+            a0 = lN.fma(eN, a0);
+            b0 = hN.fma(eN, b0);
+            eN = FloatVector.broadcast(F, x[x1 + p + 1]);
+            a1 = lN.fma(eN, a1);
+            b1 = hN.fma(eN, b1);
+            eN = FloatVector.broadcast(F, x[x2 + p + 1]);
+            a2 = lN.fma(eN, a2);
+            b2 = hN.fma(eN, b2);
+        }
+        for (; p < k; p++) {
             IntVector v = load(w, o + p * STEP_BYTES);
             FloatVector l = low(v), h = high(v);
             FloatVector e = FloatVector.broadcast(F, x[xo + p]);
@@ -142,7 +195,38 @@ final class Bf16PanelKernel {
     static void rows4(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
         int x1 = xo + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
-        for (int p = 0; p < k; p++) {
+        int p = 0;
+        for (; p + 2 <= k; p += 2) {
+            IntVector v = load(w, o + p * STEP_BYTES);
+            FloatVector l = low(v), h = high(v);
+            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[x1 + p]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[x2 + p]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[x3 + p]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+            IntVector vN = load(w, o + (p + 1) * STEP_BYTES);
+            FloatVector lN = low(vN), hN = high(vN);
+            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
+            a0 = lN.fma(eN, a0);
+            b0 = hN.fma(eN, b0);
+            eN = FloatVector.broadcast(F, x[x1 + p + 1]);
+            a1 = lN.fma(eN, a1);
+            b1 = hN.fma(eN, b1);
+            eN = FloatVector.broadcast(F, x[x2 + p + 1]);
+            a2 = lN.fma(eN, a2);
+            b2 = hN.fma(eN, b2);
+            eN = FloatVector.broadcast(F, x[x3 + p + 1]);
+            a3 = lN.fma(eN, a3);
+            b3 = hN.fma(eN, b3);
+        }
+        for (; p < k; p++) {
             IntVector v = load(w, o + p * STEP_BYTES);
             FloatVector l = low(v), h = high(v);
             FloatVector e = FloatVector.broadcast(F, x[xo + p]);
