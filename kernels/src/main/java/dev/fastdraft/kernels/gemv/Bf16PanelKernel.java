@@ -23,14 +23,14 @@ import jdk.incubator.vector.IntVector;
  * chains) and no more: with AVX2's 16 registers, more spill. Results go to {@code out[r * ldo + c]}, a
  * float[] of the calling task, so that these loops only ever store to heap arrays.
  *
- * <p>C2 inlines a hot callee of up to 325 bytes of bytecode and gives up inlining once a compiled method
- * reaches about 18000 nodes; a Vector API operation left out of line works on boxed vectors, many times
- * slower. With all tiles inlined into {@link PanelGemm}'s dispatch, the later ones ran out of that budget
- * (9-row verification 3x slower in 2 runs of 3, depending on which method C2 happened to compile first).
- * So the tiles of {@code manyRows} and {@code oneRow} but one each take two k steps per pass (then one
- * for an odd k; the same chain in the same order), which puts them above 325 bytes, and each dispatch
- * method inlines at most one tile: {@link #rows1x4} and {@link #rows2x2}, whose loops would not fit the
- * budget twice over, keep one step per pass.
+ * <p>C2 inlines a hot callee of up to 325 bytes of bytecode ({@code FreqInlineSize}) and stops inlining
+ * once a compiled method reaches about 18000 nodes; a Vector API operation left out of line then works on
+ * boxed vectors, many times slower. With every tile inlined into {@link PanelGemm}'s dispatch, the later
+ * ones ran out of that budget (9-row verification 3x slower in 2 runs of 3, depending on which method C2
+ * compiled first). So each dispatch method may inline one tile only ({@link #rows1x4} in {@code oneRow},
+ * {@link #rows2x2} in {@code manyRows}) and the others are kept above 325 bytes: {@link #rows4} by writing
+ * its stores out, {@link #rows3} and {@link #rows1x2} by taking two k steps per pass (then one for an odd
+ * k; the same chain in the same order). {@code Bf16PanelKernelSizeTest} checks the sizes.
  */
 final class Bf16PanelKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -195,38 +195,7 @@ final class Bf16PanelKernel {
     static void rows4(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
         int x1 = xo + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
-        int p = 0;
-        for (; p + 2 <= k; p += 2) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            a0 = l.fma(e, a0);
-            b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[x1 + p]);
-            a1 = l.fma(e, a1);
-            b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[x2 + p]);
-            a2 = l.fma(e, a2);
-            b2 = h.fma(e, b2);
-            e = FloatVector.broadcast(F, x[x3 + p]);
-            a3 = l.fma(e, a3);
-            b3 = h.fma(e, b3);
-            IntVector vN = load(w, o + (p + 1) * STEP_BYTES);
-            FloatVector lN = low(vN), hN = high(vN);
-            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
-            a0 = lN.fma(eN, a0);
-            b0 = hN.fma(eN, b0);
-            eN = FloatVector.broadcast(F, x[x1 + p + 1]);
-            a1 = lN.fma(eN, a1);
-            b1 = hN.fma(eN, b1);
-            eN = FloatVector.broadcast(F, x[x2 + p + 1]);
-            a2 = lN.fma(eN, a2);
-            b2 = hN.fma(eN, b2);
-            eN = FloatVector.broadcast(F, x[x3 + p + 1]);
-            a3 = lN.fma(eN, a3);
-            b3 = hN.fma(eN, b3);
-        }
-        for (; p < k; p++) {
+        for (int p = 0; p < k; p++) {
             IntVector v = load(w, o + p * STEP_BYTES);
             FloatVector l = low(v), h = high(v);
             FloatVector e = FloatVector.broadcast(F, x[xo + p]);
@@ -242,9 +211,14 @@ final class Bf16PanelKernel {
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }
-        put(out, c, a0, b0);
-        put(out, c + ldo, a1, b1);
-        put(out, c + 2 * ldo, a2, b2);
-        put(out, c + 3 * ldo, a3, b3);
+        // written out rather than through put(): see the class comment
+        a0.intoArray(out, c);
+        b0.intoArray(out, c + HALF);
+        a1.intoArray(out, c + ldo);
+        b1.intoArray(out, c + ldo + HALF);
+        a2.intoArray(out, c + 2 * ldo);
+        b2.intoArray(out, c + 2 * ldo + HALF);
+        a3.intoArray(out, c + 3 * ldo);
+        b3.intoArray(out, c + 3 * ldo + HALF);
     }
 }

@@ -1,0 +1,38 @@
+package dev.fastdraft.kernels.gemv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiles that must never be inlined into {@link PanelGemm}'s dispatch stay above C2's 325-byte limit
+ * for hot callees (see {@link Bf16PanelKernel}); an edit that shrinks one below it fails here rather than
+ * as a verification that sometimes runs three times slower.
+ */
+class Bf16PanelKernelSizeTest {
+    private static final int FREQ_INLINE_SIZE = 325;
+
+    @Test
+    void tilesOutsideTheDispatchAreTooBigToInline() throws IOException {
+        Map<String, Integer> sizes = new TreeMap<>();
+        try (InputStream in = Bf16PanelKernel.class.getResourceAsStream("Bf16PanelKernel.class")) {
+            ClassModel model = ClassFile.of().parse(in.readAllBytes());
+            for (MethodModel m : model.methods()) {
+                m.findAttribute(Attributes.code()).ifPresent(code -> sizes.put(m.methodName().stringValue(), code.codeLength()));
+            }
+        }
+        for (String tile : new String[] {"rows4", "rows3", "rows1x2"}) {
+            assertTrue(sizes.get(tile) > FREQ_INLINE_SIZE, tile + " has " + sizes.get(tile) + " bytes of bytecode: C2 may inline it into the dispatch");
+        }
+        assertEquals(5, sizes.keySet().stream().filter(n -> n.startsWith("rows")).count(), "tiles: " + sizes.keySet());
+    }
+}
