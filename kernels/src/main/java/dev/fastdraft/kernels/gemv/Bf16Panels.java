@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -29,7 +30,6 @@ public record Bf16Panels(int n, int k, MemorySegment segment) {
     static final long STEP_BYTES = 2L * WIDTH;
 
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong QUAD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt PAIR = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final IntVector HIGH_HALF = IntVector.broadcast(I, 0xFFFF_0000);
 
@@ -76,32 +76,35 @@ public record Bf16Panels(int n, int k, MemorySegment segment) {
         Bf16Panels panels = new Bf16Panels(n, k, out);
         long perPanel = Math.max(1, panels.panelBytes());
         pool.parallelRange(panels(n), (int) Math.max(1, (256 << 10) / perPanel), (from, to) -> {
-            for (int q = from; q < to; q++) packPanel(w, byteOff, n, k, q, out);
+            short[] rows = new short[WIDTH * PACK_STEPS];
+            int[] steps = new int[PACK_STEPS * WIDTH / 2];
+            for (int q = from; q < to; q++) packPanel(w, byteOff, n, k, q, out, rows, steps);
         });
         return panels;
     }
 
-    /** One panel: four k steps at a time, each pair of rows (i, i + L) read as longs and written as ints. */
-    private static void packPanel(MemorySegment w, long byteOff, int n, int k, int q, MemorySegment out) {
+    /** k steps re-laid at a time: the panel's rows for them fit in L1 as a short[]. */
+    private static final int PACK_STEPS = 512;
+
+    /**
+     * One panel, {@link #PACK_STEPS} steps at a time: its rows are copied in bulk into {@code rows}, paired
+     * into ints in plain array loops, and the ints copied out in bulk.
+     */
+    private static void packPanel(MemorySegment w, long byteOff, int n, int k, int q, MemorySegment out, short[] rows, int[] steps) {
         int half = WIDTH / 2, j0 = q * WIDTH;
         long base = (long) q * k * STEP_BYTES;
-        long rowBytes = 2L * k;
-        for (int i = 0; i < half; i++) {
-            int lo = j0 + i, hi = j0 + half + i;
-            long loRow = byteOff + lo * rowBytes, hiRow = byteOff + hi * rowBytes;
-            long at = base + 4L * i;
-            int p = 0;
-            for (; p + 4 <= k; p += 4) {
-                long a = lo < n ? w.get(QUAD, loRow + 2L * p) : 0, b = hi < n ? w.get(QUAD, hiRow + 2L * p) : 0;
-                for (int t = 0; t < 4; t++) {
-                    int v = (int) ((a >>> (16 * t)) & 0xFFFF) | (int) ((b >>> (16 * t)) & 0xFFFF) << 16;
-                    out.set(PAIR, at + (p + t) * STEP_BYTES, v);
+        for (int p0 = 0; p0 < k; p0 += PACK_STEPS) {
+            int len = Math.min(PACK_STEPS, k - p0);
+            for (int r = 0; r < WIDTH; r++) {
+                if (j0 + r < n) MemorySegment.copy(w, HALF, byteOff + 2L * ((long) (j0 + r) * k + p0), rows, r * PACK_STEPS, len);
+                else Arrays.fill(rows, r * PACK_STEPS, r * PACK_STEPS + len, (short) 0);
+            }
+            for (int t = 0; t < len; t++) {
+                for (int i = 0; i < half; i++) {
+                    steps[t * half + i] = (rows[i * PACK_STEPS + t] & 0xFFFF) | rows[(half + i) * PACK_STEPS + t] << 16;
                 }
             }
-            for (; p < k; p++) {
-                int a = lo < n ? w.get(HALF, loRow + 2L * p) & 0xFFFF : 0, b = hi < n ? w.get(HALF, hiRow + 2L * p) & 0xFFFF : 0;
-                out.set(PAIR, at + p * STEP_BYTES, a | b << 16);
-            }
+            MemorySegment.copy(steps, 0, out, PAIR, base + p0 * STEP_BYTES, len * half);
         }
     }
 
