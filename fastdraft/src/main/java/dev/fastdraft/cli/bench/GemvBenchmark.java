@@ -7,6 +7,8 @@ import dev.fastdraft.cli.Option;
 import dev.fastdraft.cli.UserError;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
+import dev.fastdraft.kernels.gemv.Bf16Panels;
+import dev.fastdraft.kernels.gemv.PanelGemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
 import dev.fastdraft.models.io.Json;
@@ -48,6 +50,7 @@ public final class GemvBenchmark implements Command {
                 Option.value("--n", "N", "outputs = weight rows (default 4096)"),
                 Option.value("--k", "K", "inputs = weight columns (default 4096)"),
                 Option.value("--dtype", "TYPE", "weight type: bf16, f16 or f32 (default bf16)"),
+                Option.value("--layout", "L", "panels (bf16 only: the copy generation multiplies by) or rows (as stored); default: panels for bf16"),
                 Option.value("--rounds", "N", "measurement rounds; medians are reported (default 9)"),
                 Option.value("--millis", "MS", "time per measurement per round (default 200)"),
                 Option.value("--warmup", "S", "seconds of warm-up before measuring, for the JIT (default 4)"),
@@ -65,6 +68,12 @@ public final class GemvBenchmark implements Command {
         } catch (IllegalArgumentException e) {
             throw new UserError("--dtype: " + e.getMessage());
         }
+        boolean panels = switch (args.string("--layout", wt == WeightType.BF16 ? "panels" : "rows")) {
+            case "panels" -> true;
+            case "rows" -> false;
+            default -> throw new UserError("--layout must be panels or rows, got '" + args.string("--layout") + "'");
+        };
+        if (panels && wt != WeightType.BF16) throw new UserError("--layout panels needs --dtype bf16; use --layout rows for " + wt.label());
         int rounds = args.integer("--rounds", 9);
         int millis = args.integer("--millis", 200);
         double warmup = args.number("--warmup", 4);
@@ -93,7 +102,12 @@ public final class GemvBenchmark implements Command {
             MemorySegment x = arena.allocate((long) rows * k * Float.BYTES, 64);
             for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
             MemorySegment y = arena.allocate((long) rows * n * Float.BYTES, 64);
-            Calls calls = new Calls(pool, n, k, wt, weights, x, y);
+            Bf16Panels[] packed = null;
+            if (panels) {
+                packed = new Bf16Panels[copies];
+                for (int c = 0; c < copies; c++) packed[c] = Bf16Panels.pack(pool, weights[c], 0, n, k, arena);
+            }
+            Calls calls = new Calls(pool, n, k, wt, weights, packed, x, y);
 
             // C2 needs a few seconds (more on a busy machine) to compile the vector loops; before that they run slowly
             long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
@@ -125,6 +139,7 @@ public final class GemvBenchmark implements Command {
             out.put("n", n);
             out.put("k", k);
             out.put("dtype", wt.label());
+            out.put("layout", panels ? "panels" : "rows");
             out.put("threads", threads);
             out.put("copies", copies);
             out.put("rounds", rounds);
@@ -142,8 +157,8 @@ public final class GemvBenchmark implements Command {
             if (args.flag("--json")) {
                 console.out().println(Json.write(out));
             } else {
-                console.out().printf("bench gemv: rows=%d n=%d k=%d %s, %d threads, %d weight cop%s of %.1f MiB rotated, median of %d rounds%n",
-                        rows, n, k, wt.label(), threads, copies, copies == 1 ? "y" : "ies", matrixBytes / 1048576.0, rounds);
+                console.out().printf("bench gemv: rows=%d n=%d k=%d %s in %s, %d threads, %d weight cop%s of %.1f MiB rotated, median of %d rounds%n",
+                        rows, n, k, wt.label(), panels ? "panels" : "rows", threads, copies, copies == 1 ? "y" : "ies", matrixBytes / 1048576.0, rounds);
                 console.out().printf("  skinny gemm      %7.1f GB/s of weights   (%.3f ms per call, %.1f GFLOP/s)%n", gbs, tRows / 1e6, 2.0 * rows * n * k / tRows);
                 console.out().printf("  probe read       %7.1f GB/s%n", readGbs);
                 console.out().printf("  probe triad      %7.1f GB/s%n", triadGbs);
@@ -164,16 +179,19 @@ public final class GemvBenchmark implements Command {
         private final int k;
         private final WeightType wt;
         private final MemorySegment[] weights;
+        private final Bf16Panels[] panels;
         private final MemorySegment x;
         private final MemorySegment y;
         private int next;
 
-        Calls(WorkerPool pool, int n, int k, WeightType wt, MemorySegment[] weights, MemorySegment x, MemorySegment y) {
+        /** {@code panels}: copies of the weights to multiply by instead, or null. */
+        Calls(WorkerPool pool, int n, int k, WeightType wt, MemorySegment[] weights, Bf16Panels[] panels, MemorySegment x, MemorySegment y) {
             this.pool = pool;
             this.n = n;
             this.k = k;
             this.wt = wt;
             this.weights = weights;
+            this.panels = panels;
             this.x = x;
             this.y = y;
         }
@@ -184,9 +202,9 @@ public final class GemvBenchmark implements Command {
             int count = 0;
             long now;
             do {
-                MemorySegment w = weights[next];
+                if (panels != null) PanelGemm.matmulTransposed(pool, rows, x, 0, k, panels[next], y, 0, n, false);
+                else SkinnyGemm.matmulTransposed(pool, rows, n, k, x, 0, k, wt, weights[next], 0, y, 0, n, false);
                 next = (next + 1) % weights.length;
-                SkinnyGemm.matmulTransposed(pool, rows, n, k, x, 0, k, wt, w, 0, y, 0, n, false);
                 count++;
                 now = System.nanoTime();
             } while (now - start < budget || count < weights.length);
