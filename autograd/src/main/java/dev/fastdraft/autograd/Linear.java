@@ -6,7 +6,6 @@ import dev.fastdraft.engine.device.MatmulOps;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
 import dev.fastdraft.kernels.gemm.Sgemm;
-import dev.fastdraft.kernels.gemv.Bf16Panels;
 import dev.fastdraft.kernels.gemv.PanelGemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
@@ -89,9 +88,7 @@ public final class Linear {
         WorkerPool pool = WorkerPool.common();
         int rows = x.dim(0);
         if (widens(rows, x.dim(1), y.dim(1))) {
-            Bf16Panels p = cache.existing(weight);
-            if (p != null) forwardWidened(pool, x, p, y);
-            else forwardWidened(pool, x, weight.value(), y);
+            forwardWidened(pool, x, weight.value(), y);
             return;
         }
         PanelGemm.matmulTransposed(pool, rows, x.segment(), x.offset(), x.dim(1), cache.of(weight, pool), y.segment(), y.offset(), y.dim(1), false);
@@ -135,27 +132,6 @@ public final class Linear {
                 else HalfFloats.f16ToFloat(w.segment(), at, buf, dst, count);
             });
             Sgemm.sgemm(pool, false, true, rows, nb, in, x.segment(), x.offset(), in, buf, 0, in,
-                    y.segment(), y.offset() + j0, out, false);
-        }
-    }
-
-    /**
-     * As {@link #forwardWidened(WorkerPool, Tensor, Tensor, Tensor)} from a panel copy: blocks of panels are
-     * widened k-major, the layout of B in a plain A.B product, so the stored matrix is not read again.
-     */
-    static void forwardWidened(WorkerPool pool, Tensor x, Bf16Panels w, Tensor y) {
-        int rows = x.dim(0), in = x.dim(1), out = y.dim(1);
-        int perBlock = Math.max(1, WIDEN_FLOATS / (in * Bf16Panels.WIDTH));
-        int ld = perBlock * Bf16Panels.WIDTH;
-        float[] wide = WIDENED.get();
-        if (wide == null || wide.length < ld * in) WIDENED.set(wide = new float[ld * in]);
-        float[] buf = wide;
-        MemorySegment seg = MemorySegment.ofArray(wide);
-        for (int q0 = 0; q0 < w.panelCount(); q0 += perBlock) {
-            int q1 = Math.min(w.panelCount(), q0 + perBlock), j0 = q0 * Bf16Panels.WIDTH, first = q0;
-            int nb = Math.min(out, q1 * Bf16Panels.WIDTH) - j0;
-            pool.parallelRange(q1 - q0, 1, (from, to) -> w.widen(first + from, first + to, buf, ld, from * Bf16Panels.WIDTH));
-            Sgemm.sgemm(pool, false, false, rows, nb, in, x.segment(), x.offset(), in, seg, 0, ld,
                     y.segment(), y.offset() + j0, out, false);
         }
     }

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Panel copies ({@link Bf16Panels}) of frozen BF16 weight matrices, for {@link Linear}'s products of few
- * rows. A copy is made the first time a weight meets such a product (a prompt long enough for the SGEMM
- * never makes one) and lives as long as this object; the owner of the weights, a model that generates,
- * holds one. The copy costs one pass over the weight and as many bytes again: the stored matrix is then
- * read only by products of many rows, and a memory-mapped file's pages stay evictable.
+ * rows. A copy is made the first time a weight meets such a product, or ahead of time by {@link #prepare},
+ * and lives as long as this object; the owner of the weights, a model that generates, holds one. A model
+ * that only runs prompts long enough for the SGEMM never makes one. The copy costs one pass over the weight
+ * and as many bytes again; the stored matrix is still read by prompts of 128 tokens or more.
  *
  * <p>Weights must not change once copied. Trainable weights (F32, requiring gradients) never are.
  */
@@ -26,17 +26,17 @@ public final class WeightPanels {
         return !weight.requiresGrad() && w.dtype() == DType.BF16 && w.rank() == 2 && w.isContiguous();
     }
 
-    /** The panels made for {@code weight} so far, or null. */
-    Bf16Panels existing(Var weight) {
-        return panels.get(weight);
-    }
-
     /** The panels of an {@link #eligible} weight, made now if this is its first use. */
     Bf16Panels of(Var weight, WorkerPool pool) {
         return panels.computeIfAbsent(weight, v -> {
             Tensor w = v.value();
             return Bf16Panels.pack(pool, w.segment(), w.offset() * DType.BF16.byteSize(), w.dim(0), w.dim(1), Arena.ofAuto());
         });
+    }
+
+    /** Makes the copy of {@code weight} now if it is {@link #eligible} and has none yet. */
+    public void prepare(Var weight, WorkerPool pool) {
+        if (weight != null && eligible(weight)) of(weight, pool);
     }
 
     /** Weights copied so far. */

@@ -7,8 +7,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,7 +29,6 @@ public record Bf16Panels(int n, int k, MemorySegment segment) {
 
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt PAIR = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final IntVector HIGH_HALF = IntVector.broadcast(I, 0xFFFF_0000);
 
     public Bf16Panels {
         if (n < 0 || k < 0) throw new IllegalArgumentException("Bf16Panels: n=" + n + " and k=" + k + " must be >= 0");
@@ -105,29 +102,6 @@ public record Bf16Panels(int n, int k, MemorySegment segment) {
                 }
             }
             MemorySegment.copy(steps, 0, out, PAIR, base + p0 * STEP_BYTES, len * half);
-        }
-    }
-
-    /**
-     * Widens panels [from, to) to f32 as a k-major block: {@code dst[p * ldd + col + c]} is W[from * WIDTH + c][p],
-     * the layout of B in a plain {@code A.B} product (outputs past n come out as zeros).
-     */
-    public void widen(int from, int to, float[] dst, int ldd, int col) {
-        if (from < 0 || to > panelCount() || from > to) throw new IndexOutOfBoundsException("Bf16Panels.widen: panels [" + from + ", " + to + ") of " + panelCount());
-        int cols = (to - from) * WIDTH;
-        if (col < 0 || col + cols > ldd || (k > 0 && cols > 0 && (long) (k - 1) * ldd + col + cols > dst.length)) {
-            throw new IndexOutOfBoundsException("Bf16Panels.widen: a [" + k + " x " + cols + "] block at column " + col + " with ldd=" + ldd
-                    + " does not fit in " + dst.length + " floats");
-        }
-        int half = WIDTH / 2;
-        for (int q = from; q < to; q++) {
-            long base = (long) q * k * STEP_BYTES;
-            int at = col + (q - from) * WIDTH;
-            for (int p = 0; p < k; p++, at += ldd) {
-                IntVector v = IntVector.fromMemorySegment(I, segment, base + p * STEP_BYTES, ByteOrder.LITTLE_ENDIAN);
-                v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, at);
-                v.and(HIGH_HALF).reinterpretAsFloats().intoArray(dst, at + half);
-            }
         }
     }
 }

@@ -124,27 +124,6 @@ class PanelGemmTest {
         }
     }
 
-    /** Widening gives back every weight exactly, at its place in a k-major block, and zeros past n. */
-    @Test
-    void widenRestoresTheWeights() {
-        Random rnd = new Random(3);
-        int width = Bf16Panels.WIDTH, n = 3 * width - 2, k = 45;
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment w = GemvFixtures.weights(arena, rnd, WeightType.BF16, n, k, 1, 0);
-            Bf16Panels panels = Bf16Panels.pack(two, w, 1, n, k, arena);
-            int ldd = 2 * width + 5;
-            float[] dst = new float[k * ldd];
-            panels.widen(1, 3, dst, ldd, 3);
-            for (int p = 0; p < k; p++) {
-                for (int c = 0; c < 2 * width; c++) {
-                    int j = width + c;
-                    float want = j < n ? (float) SkinnyGemmReference.weight(WeightType.BF16, w, 1 + 2L * j * k, p) : 0f;
-                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(dst[p * ldd + 3 + c]), "W[" + j + "][" + p + "]");
-                }
-            }
-        }
-    }
-
     @Test
     void badArgumentsAreNamed() {
         try (Arena arena = Arena.ofShared()) {

@@ -20,4 +20,10 @@ public interface CausalLM {
 
     /** Parameters counted once (tied embeddings once); the cost model of speculative decoding uses it. */
     long parameterCount();
+
+    /**
+     * Makes ahead of time what decoding would make on its first step (a model may re-lay its weights for
+     * the products of few rows), so that timed generation measures generation. Repeated calls cost nothing.
+     */
+    default void prepareForDecoding() {}
 }

@@ -40,6 +40,7 @@ public final class Generator {
         int[] out = new int[maxNewTokens];
         int n = 0;
         String reason = "length";
+        if (maxNewTokens > 0) model.prepareForDecoding();
         long t0 = System.nanoTime();
         float[] logits = maxNewTokens == 0 ? null : model.forward(Arrays.copyOfRange(prompt, reused, prompt.length), cache, 1);
         long t1 = System.nanoTime();

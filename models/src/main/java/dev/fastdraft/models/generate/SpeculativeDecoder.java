@@ -104,6 +104,8 @@ public final class SpeculativeDecoder {
 
         int[] tokens = Arrays.copyOf(prompt, capacity);
         int n = prompt.length; // committed tokens; the caches hold n-1 of them
+        target.prepareForDecoding();
+        draft.prepareForDecoding();
         long t0 = System.nanoTime();
         int reused = targetContext.reuse(prompt), draftReused = draftContext.reuse(prompt);
         if (reused < n - 1) target.forward(Arrays.copyOfRange(prompt, reused, n - 1), tc, 1);

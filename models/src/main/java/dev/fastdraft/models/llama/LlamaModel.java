@@ -13,6 +13,7 @@ import dev.fastdraft.autograd.Views;
 import dev.fastdraft.autograd.WeightPanels;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.engine.device.MatmulOps;
+import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.attention.AttentionConfig;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.generate.CausalLM;
@@ -202,6 +203,17 @@ public final class LlamaModel implements CausalLM {
             up = linear(x, w.up(), w.upBias());
         }
         return Elementwise.add(h, linear(Activations.swiglu(gate, up), w.down(), w.downBias()));
+    }
+
+    /** Panel copies of every matrix a decode step multiplies on the CPU, made now rather than on the first step. */
+    @Override
+    public void prepareForDecoding() {
+        if (device != null) return;
+        WorkerPool pool = WorkerPool.common();
+        for (LayerWeights w : layers) {
+            for (Var m : new Var[] {w.q(), w.k(), w.v(), w.qkv(), w.o(), w.gate(), w.up(), w.gateUp(), w.down()}) panels.prepare(m, pool);
+        }
+        panels.prepare(lmHead, pool);
     }
 
     private Var linear(Var x, Var weight, Var bias) {
