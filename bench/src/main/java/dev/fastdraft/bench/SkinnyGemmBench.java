@@ -3,6 +3,8 @@ package dev.fastdraft.bench;
 import dev.fastdraft.cli.bench.MemoryBandwidth;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
+import dev.fastdraft.kernels.gemv.Bf16Panels;
+import dev.fastdraft.kernels.gemv.PanelGemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
 import java.lang.foreign.Arena;
@@ -25,8 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Skinny GEMM (decode and draft verification) next to the memory bandwidth probe, in one JMH run.
- * Weight GB/s = weight bytes / time per {@code matmul} call; compare it with the {@code probeRead} score
+ * Skinny GEMM (decode and draft verification) next to the memory bandwidth probe, in one JMH run:
+ * {@code matmul} over the weights as stored, {@code panels} over their panel copies (bf16 only, what
+ * generation uses). Weight GB/s = weight bytes / time per call; compare it with the {@code probeRead} score
  * turned into GB/s (256 MiB per operation). The first calls run in the interpreter and take seconds (vector
  * code is only fast once C2 has compiled it), hence the long warm-up. Example:
  * <pre>
@@ -60,6 +63,7 @@ public class SkinnyGemmBench {
     private Arena arena;
     private MemoryBandwidth probe;
     private MemorySegment[] weights;
+    private Bf16Panels[] panels;
     private MemorySegment x;
     private MemorySegment y;
     private WeightType wt;
@@ -90,6 +94,10 @@ public class SkinnyGemmBench {
                 }
             }
         }
+        if (wt == WeightType.BF16) {
+            panels = new Bf16Panels[weights.length];
+            for (int c = 0; c < weights.length; c++) panels[c] = Bf16Panels.pack(pool, weights[c], 0, n, k, arena);
+        }
         x = arena.allocate((long) rows * k * Float.BYTES, 64);
         for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
         y = arena.allocate((long) rows * n * Float.BYTES, 64);
@@ -108,6 +116,16 @@ public class SkinnyGemmBench {
         MemorySegment w = weights[next];
         next = (next + 1) % weights.length;
         SkinnyGemm.matmulTransposed(pool, rows, n, k, x, 0, k, wt, w, 0, y, 0, n, false);
+        return y;
+    }
+
+    /** The same product over the next panel copy (bf16; other types have none and fail the trial). */
+    @Benchmark
+    public MemorySegment panels() {
+        if (panels == null) throw new IllegalStateException("panels: only bf16 weights have panel copies; run with -p dtype=bf16");
+        Bf16Panels w = panels[next];
+        next = (next + 1) % panels.length;
+        PanelGemm.matmulTransposed(pool, rows, x, 0, k, w, y, 0, n, false);
         return y;
     }
 
