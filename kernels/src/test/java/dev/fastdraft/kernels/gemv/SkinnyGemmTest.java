@@ -70,26 +70,8 @@ class SkinnyGemmTest {
             SkinnyGemm.matmulTransposed(pool, rows, n, k, x, xOff, ldx, wt, w, wOff, y, yOff, ldy, accumulate);
             SkinnyGemmReference.matmulTransposed(rows, n, k, x, xOff, ldx, wt, w, wOff, yRef, yOff, ldy, accumulate);
 
-            double[] xs = new double[rows * k], ws = new double[n * k];
-            for (int r = 0; r < rows; r++) for (int t = 0; t < k; t++) xs[r * k + t] = x.getAtIndex(FLOAT, xOff + (long) r * ldx + t);
-            for (int j = 0; j < n; j++) for (int t = 0; t < k; t++) ws[j * k + t] = SkinnyGemmReference.weight(wt, w, wOff + j * wt.rowBytes(k), t);
-            float[] got = GemvFixtures.snapshot(y);
-            float[] want = GemvFixtures.snapshot(yRef);
-            for (int i = 0; i < got.length; i++) {
-                long rel = i - yOff;
-                boolean written = n > 0 && rel >= 0 && rel / ldy < rows && rel % ldy < n;
-                if (!written) {
-                    assertEquals(Float.floatToRawIntBits(before[i]), Float.floatToRawIntBits(got[i]), what + ": y[" + i + "] outside the output was changed");
-                    continue;
-                }
-                int r = (int) (rel / ldy), j = (int) (rel % ldy);
-                double magnitude = accumulate ? Math.abs(before[i]) : 0;
-                for (int t = 0; t < k; t++) magnitude += Math.abs(xs[r * k + t] * ws[j * k + t]);
-                double tol = (k / 8.0 + 40) * 0x1p-24 * magnitude + Float.MIN_NORMAL;
-                if (!(Math.abs(got[i] - want[i]) <= tol)) {
-                    fail(what + ": y[" + r + "][" + j + "] = " + got[i] + ", reference " + want[i] + ", tolerance " + tol);
-                }
-            }
+            GemvFixtures.assertMatchesReference(what, wt, rows, n, k, x, xOff, ldx, w, wOff, before,
+                    GemvFixtures.snapshot(y), GemvFixtures.snapshot(yRef), yOff, ldy, accumulate);
         }
     }
 
