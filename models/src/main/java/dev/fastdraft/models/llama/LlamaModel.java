@@ -205,15 +205,23 @@ public final class LlamaModel implements CausalLM {
         return Elementwise.add(h, linear(Activations.swiglu(gate, up), w.down(), w.downBias()));
     }
 
-    /** Panel copies of every matrix a decode step multiplies on the CPU, made now rather than on the first step. */
+    /**
+     * Panel copies of every matrix a decode step multiplies on the CPU, made now rather than on the first
+     * step. Each task copies one whole matrix, so that the threads also share the work of allocating the
+     * copies (faulting in and zeroing fresh pages, most of the cost), which one thread does per allocation.
+     */
     @Override
     public void prepareForDecoding() {
         if (device != null) return;
-        WorkerPool pool = WorkerPool.common();
+        List<Var> matrices = new ArrayList<>();
         for (LayerWeights w : layers) {
-            for (Var m : new Var[] {w.q(), w.k(), w.v(), w.qkv(), w.o(), w.gate(), w.up(), w.gateUp(), w.down()}) panels.prepare(m, pool);
+            for (Var m : new Var[] {w.q(), w.k(), w.v(), w.qkv(), w.o(), w.gate(), w.up(), w.gateUp(), w.down()}) {
+                if (m != null) matrices.add(m);
+            }
         }
-        panels.prepare(lmHead, pool);
+        matrices.add(lmHead);
+        WorkerPool pool = WorkerPool.common();
+        pool.parallelFor(matrices.size(), i -> panels.prepare(matrices.get(i), pool));
     }
 
     private Var linear(Var x, Var weight, Var bias) {
