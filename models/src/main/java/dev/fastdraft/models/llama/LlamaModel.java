@@ -224,6 +224,11 @@ public final class LlamaModel implements CausalLM {
         pool.parallelFor(matrices.size(), i -> panels.prepare(matrices.get(i), pool));
     }
 
+    /** Matrices with a panel copy so far. */
+    public int panelCopies() {
+        return panels.size();
+    }
+
     private Var linear(Var x, Var weight, Var bias) {
         return Linear.apply(x, weight, bias, device, panels);
     }

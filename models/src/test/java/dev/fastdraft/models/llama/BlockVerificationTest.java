@@ -13,15 +13,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Verifying a block of draft tokens in one pass gives every position the logits that one-token decode
  * steps give it, bit for bit. Greedy speculative decoding relies on it: otherwise a near tie could break
  * differently and the output would not be the target's own. BF16 weights go through the panel kernel
- * (every row count from 1 to 9 here), F32 and F16 through the row-major one.
+ * (every row count from 1 to 9 here), F32 and F16 through the row-major one. Also: which matrices get a
+ * panel copy, and when.
  */
 class BlockVerificationTest {
+    private static final ModelConfig CONFIG = ModelConfig.builder(Architecture.LLAMA).vocabSize(100).hiddenSize(64).intermediateSize(96)
+            .numLayers(2).numHeads(4).numKvHeads(2).maxPositionEmbeddings(64).tieWordEmbeddings(true).eosTokenIds(0).build();
+
     @ParameterizedTest
     @EnumSource(DType.class)
     void aBlockOfTokensGetsTheLogitsOfOneTokenSteps(DType dtype) {
-        ModelConfig c = ModelConfig.builder(Architecture.LLAMA).vocabSize(100).hiddenSize(64).intermediateSize(96).numLayers(2)
-                .numHeads(4).numKvHeads(2).maxPositionEmbeddings(64).tieWordEmbeddings(true).eosTokenIds(0).build();
-        LlamaModel m = LlamaLoader.randomInference(c, dtype, 3, 0.2);
+        LlamaModel m = LlamaLoader.randomInference(CONFIG, dtype, 3, 0.2);
         int[] prompt = {1, 2, 3, 4, 5, 6, 7};
         for (int width = 1; width <= 9; width++) {
             KVCache blockCache = m.newCache(64), stepCache = m.newCache(64);
@@ -38,5 +40,17 @@ class BlockVerificationTest {
                 }
             }
         }
+        // BF16: the first decode step made a copy of the 7 matrices of each layer and of the tied head
+        assertEquals(dtype == DType.BF16 ? 2 * 7 + 1 : 0, m.panelCopies());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void preparingForDecodingCopiesEveryBf16MatrixOnce(DType dtype) {
+        LlamaModel m = LlamaLoader.randomInference(CONFIG, dtype, 4, 0.2);
+        assertEquals(0, m.panelCopies());
+        m.prepareForDecoding();
+        m.prepareForDecoding();
+        assertEquals(dtype == DType.BF16 ? 2 * 7 + 1 : 0, m.panelCopies());
     }
 }
