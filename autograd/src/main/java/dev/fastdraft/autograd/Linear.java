@@ -83,15 +83,14 @@ public final class Linear {
         }
     }
 
-    /** As {@link #forward(Tensor, Tensor, Tensor)} for a weight that has, or may get, a panel copy. */
+    /** As {@link #forward(Tensor, Tensor, Tensor)}, with products of few rows over the weight's panel copy. */
     private static void forwardPanels(Tensor x, Var weight, WeightPanels cache, Tensor y) {
-        WorkerPool pool = WorkerPool.common();
-        int rows = x.dim(0);
-        if (widens(rows, x.dim(1), y.dim(1))) {
-            forwardWidened(pool, x, weight.value(), y);
+        if (widens(x.dim(0), x.dim(1), y.dim(1))) {
+            forward(x, weight.value(), y);
             return;
         }
-        PanelGemm.matmulTransposed(pool, rows, x.segment(), x.offset(), x.dim(1), cache.of(weight, pool), y.segment(), y.offset(), y.dim(1), false);
+        WorkerPool pool = WorkerPool.common();
+        PanelGemm.matmulTransposed(pool, x.dim(0), x.segment(), x.offset(), x.dim(1), cache.of(weight, pool), y.segment(), y.offset(), y.dim(1), false);
     }
 
     /** Floats of 16-bit weights widened at a time for {@link #forwardWidened}: 8 MiB, which the L3 keeps for the SGEMM. */
