@@ -37,8 +37,10 @@ public final class LlamaModel implements CausalLM {
     private final Var finalNorm;
     private final LayerWeights[] layers;
     private final RotaryTables rope;
-    /** Panel copies of frozen BF16 matrices for decode and verification, made on first use. */
+    /** Panel copies of frozen BF16 matrices for decode and verification, made on first use or by prepareForDecoding. */
     private final WeightPanels panels = new WeightPanels();
+    /** Whether prepareForDecoding has run: every generation calls it, and the walk over the weights need happen once. */
+    private volatile boolean prepared;
     private volatile MatmulOps device;
 
     LlamaModel(ModelConfig config, Map<String, Var> weights) {
@@ -212,7 +214,7 @@ public final class LlamaModel implements CausalLM {
      */
     @Override
     public void prepareForDecoding() {
-        if (device != null) return;
+        if (device != null || prepared) return;
         List<Var> matrices = new ArrayList<>();
         for (LayerWeights w : layers) {
             for (Var m : new Var[] {w.q(), w.k(), w.v(), w.qkv(), w.o(), w.gate(), w.up(), w.gateUp(), w.down()}) {
@@ -222,6 +224,7 @@ public final class LlamaModel implements CausalLM {
         matrices.add(lmHead);
         WorkerPool pool = WorkerPool.common();
         pool.parallelFor(matrices.size(), i -> panels.prepare(matrices.get(i), pool));
+        prepared = true;
     }
 
     /** Matrices with a panel copy so far. */
