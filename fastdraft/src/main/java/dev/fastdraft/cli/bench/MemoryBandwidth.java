@@ -1,5 +1,6 @@
 package dev.fastdraft.cli.bench;
 
+import dev.fastdraft.kernels.LargePages;
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,10 +40,11 @@ public final class MemoryBandwidth implements AutoCloseable {
         long unit = (long) F.length() * 4 * Float.BYTES;
         readBytes = Math.max(unit, readBytes / unit * unit);
         triadBytes = Math.max(unit, triadBytes / unit * unit);
-        readBuffer = arena.allocate(readBytes, 64);
-        a = arena.allocate(triadBytes, 64);
-        b = arena.allocate(triadBytes, 64);
-        c = arena.allocate(triadBytes, 64);
+        // on the pages the panel copies that decoding reads get, so that a ratio to the probe does not credit the kernel with the page size
+        readBuffer = LargePages.allocate(readBytes, arena);
+        a = LargePages.allocate(triadBytes, arena);
+        b = LargePages.allocate(triadBytes, arena);
+        c = LargePages.allocate(triadBytes, arena);
         readBuffer.fill((byte) 0x3F); // 0x3F3F3F3F = 0.75f: normal floats, no denormal slow paths
         a.fill((byte) 0);
         b.fill((byte) 0x3F);

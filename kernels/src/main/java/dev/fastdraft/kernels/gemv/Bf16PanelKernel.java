@@ -117,13 +117,12 @@ final class Bf16PanelKernel {
         put(out, c1, a1, b1);
     }
 
-    /** Two rows, two panels. */
-    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, int ldx,
+    /** Two rows, two panels; the rows' activations interleaved from {@code xo}. */
+    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo,
                         float[] out, int c0, int c1, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c = a0, d = a0, e1 = a0, f1 = a0;
-        int x1 = xo + ldx;
-        for (int p = 0; p < k; p++) {
-            FloatVector r0 = FloatVector.broadcast(F, x[xo + p]), r1 = FloatVector.broadcast(F, x[x1 + p]);
+        for (int p = 0, xi = xo; p < k; p++, xi += 2) {
+            FloatVector r0 = FloatVector.broadcast(F, x[xi]), r1 = FloatVector.broadcast(F, x[xi + 1]);
             long s = p * STEP_BYTES;
             IntVector v0 = load(w, o0 + s);
             FloatVector l0 = low(v0), h0 = high(v0);
@@ -144,45 +143,44 @@ final class Bf16PanelKernel {
         put(out, c1 + ldo, e1, f1);
     }
 
-    /** Three rows, one panel. */
-    static void rows3(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
+    /** Three rows, one panel; the rows' activations interleaved from {@code xo}. */
+    static void rows3(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
-        int x1 = xo + ldx, x2 = x1 + ldx;
-        int p = 0;
-        for (; p + 2 <= k; p += 2) {
+        int p = 0, xi = xo;
+        for (; p + 2 <= k; p += 2, xi += 6) {
             IntVector v = load(w, o + p * STEP_BYTES);
             FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            FloatVector e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[x1 + p]);
+            e = FloatVector.broadcast(F, x[xi + 1]);
             a1 = l.fma(e, a1);
             b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[x2 + p]);
+            e = FloatVector.broadcast(F, x[xi + 2]);
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
             IntVector vN = load(w, o + (p + 1) * STEP_BYTES);
             FloatVector lN = low(vN), hN = high(vN);
-            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
+            FloatVector eN = FloatVector.broadcast(F, x[xi + 3]);
             a0 = lN.fma(eN, a0);
             b0 = hN.fma(eN, b0);
-            eN = FloatVector.broadcast(F, x[x1 + p + 1]);
+            eN = FloatVector.broadcast(F, x[xi + 4]);
             a1 = lN.fma(eN, a1);
             b1 = hN.fma(eN, b1);
-            eN = FloatVector.broadcast(F, x[x2 + p + 1]);
+            eN = FloatVector.broadcast(F, x[xi + 5]);
             a2 = lN.fma(eN, a2);
             b2 = hN.fma(eN, b2);
         }
-        for (; p < k; p++) {
+        for (; p < k; p++, xi += 3) {
             IntVector v = load(w, o + p * STEP_BYTES);
             FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            FloatVector e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[x1 + p]);
+            e = FloatVector.broadcast(F, x[xi + 1]);
             a1 = l.fma(e, a1);
             b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[x2 + p]);
+            e = FloatVector.broadcast(F, x[xi + 2]);
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
         }
@@ -191,23 +189,22 @@ final class Bf16PanelKernel {
         put(out, c + 2 * ldo, a2, b2);
     }
 
-    /** Four rows, one panel. */
-    static void rows4(MemorySegment w, long o, int k, float[] x, int xo, int ldx, float[] out, int c, int ldo) {
+    /** Four rows, one panel; the rows' activations interleaved from {@code xo}. */
+    static void rows4(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        int x1 = xo + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
-        for (int p = 0; p < k; p++) {
+        for (int p = 0, xi = xo; p < k; p++, xi += 4) {
             IntVector v = load(w, o + p * STEP_BYTES);
             FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
+            FloatVector e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[x1 + p]);
+            e = FloatVector.broadcast(F, x[xi + 1]);
             a1 = l.fma(e, a1);
             b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[x2 + p]);
+            e = FloatVector.broadcast(F, x[xi + 2]);
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
-            e = FloatVector.broadcast(F, x[x3 + p]);
+            e = FloatVector.broadcast(F, x[xi + 3]);
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }

@@ -1,5 +1,6 @@
 package dev.fastdraft.kernels.gemv;
 
+import dev.fastdraft.kernels.LargePages;
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -69,7 +70,7 @@ public record Bf16Panels(int n, int k, MemorySegment segment) {
             throw new IndexOutOfBoundsException("Bf16Panels.pack: weights [" + n + " x " + k + "] bf16 need bytes [" + byteOff + ", "
                     + (byteOff + srcBytes) + ") but w holds " + w.byteSize() + " bytes");
         }
-        MemorySegment out = arena.allocate(Math.max(1, bytes(n, k)), 64);
+        MemorySegment out = LargePages.allocate(bytes(n, k), arena);
         Bf16Panels panels = new Bf16Panels(n, k, out);
         long perPanel = Math.max(1, panels.panelBytes());
         pool.parallelRange(panels(n), (int) Math.max(1, (256 << 10) / perPanel), (from, to) -> {

@@ -43,8 +43,7 @@ public final class PanelGemm {
         SkinnyGemmChecks.check("PanelGemm.matmulTransposed(rows=" + rows + ", n=" + n + ", k=" + k + ", bf16 panels)",
                 pool, rows, n, k, x, xOff, ldx, WeightType.BF16, w.segment(), 0, y, yOff, ldy);
         if (rows == 0 || n == 0) return;
-        float[] xa = new float[rows * k];
-        for (int r = 0; r < rows; r++) MemorySegment.copy(x, FLOAT, (xOff + (long) r * ldx) * Float.BYTES, xa, r * k, k);
+        float[] xa = interleaved(rows, k, x, xOff, ldx);
 
         int panels = w.panelCount();
         long panelBytes = Math.max(1, w.panelBytes());
@@ -59,6 +58,23 @@ public final class PanelGemm {
             else manyRows(w, from, to, rows, xa, out, width);
             store(out, width, rows, Math.min(width, n - from * WIDTH), y, yOff + (long) from * WIDTH, ldy, accumulate);
         });
+    }
+
+    /**
+     * The activations in the order the tiles read them: rows in groups of four (the last group 1 to 3 rows),
+     * each group's rows interleaved, so a k step's broadcasts sit side by side at one index.
+     */
+    private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx) {
+        float[] xa = new float[rows * k];
+        float[] row = new float[k];
+        for (int g = 0; g < rows; g += 4) {
+            int size = Math.min(4, rows - g);
+            for (int i = 0; i < size; i++) {
+                MemorySegment.copy(x, FLOAT, (xOff + (long) (g + i) * ldx) * Float.BYTES, row, 0, k);
+                for (int p = 0, at = g * k + i; p < k; p++, at += size) xa[at] = row[p];
+            }
+        }
+        return xa;
     }
 
     private static float[] scratch(int floats) {
@@ -94,15 +110,15 @@ public final class PanelGemm {
             int c0 = (q - from) * WIDTH, c1 = (q1 - from) * WIDTH;
             int r = 0;
             for (; rows - r >= 4; r += 4) {
-                Bf16PanelKernel.rows4(seg, o0, k, x, r * k, k, out, r * ldo + c0, ldo);
-                if (pair) Bf16PanelKernel.rows4(seg, o1, k, x, r * k, k, out, r * ldo + c1, ldo);
+                Bf16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                if (pair) Bf16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
             }
             switch (rows - r) {
                 case 3 -> {
-                    Bf16PanelKernel.rows3(seg, o0, k, x, r * k, k, out, r * ldo + c0, ldo);
-                    if (pair) Bf16PanelKernel.rows3(seg, o1, k, x, r * k, k, out, r * ldo + c1, ldo);
+                    Bf16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                    if (pair) Bf16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
                 }
-                case 2 -> Bf16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, k, out, r * ldo + c0, r * ldo + c1, ldo);
+                case 2 -> Bf16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
                 case 1 -> Bf16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
                 default -> { }
             }
