@@ -19,8 +19,9 @@ import java.util.Locale;
  * instead of 512. Linux hands out such pages to a mapping marked with {@code madvise(MADV_HUGEPAGE)} when
  * transparent huge pages are in mode {@code madvise} or {@code always}, as on stock Debian and Ubuntu.
  *
- * <p>Elsewhere (another OS, no libc symbols, a failed {@code mmap}, less than 2 MiB asked) this is plain
- * {@code arena.allocate}: same contents (zeros), same lifetime, only the page size differs.
+ * <p>Elsewhere (another OS, native access not enabled for this module, no libc symbols, a failed
+ * {@code mmap}, less than 2 MiB asked) this is plain {@code arena.allocate}: same contents (zeros), same
+ * lifetime, only the page size differs.
  */
 public final class LargePages {
     /** The huge page size on x86-64 and on aarch64 with 4 KiB base pages. */
@@ -49,16 +50,19 @@ public final class LargePages {
         return arena.allocate(Math.max(1, bytes), 64);
     }
 
-    /** Whether {@link #allocate} maps memory itself here (Linux with the libc calls it needs). */
+    /** Whether {@link #allocate} maps memory itself here (Linux, native access enabled, the libc calls it needs). */
     public static boolean available() {
         return LIBC != null;
     }
 
+    @SuppressWarnings("restricted") // the calls are mmap, munmap and madvise on memory we map ourselves
     private record Libc(MethodHandle mmap, MethodHandle munmap, MethodHandle madvise) {
         static Libc load() {
             String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
             String arch = System.getProperty("os.arch", "");
             if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) return null;
+            // without --enable-native-access the JDK would print a warning on a library user's console
+            if (!LargePages.class.getModule().isNativeAccessEnabled()) return null;
             try {
                 Linker linker = Linker.nativeLinker();
                 SymbolLookup libc = linker.defaultLookup();

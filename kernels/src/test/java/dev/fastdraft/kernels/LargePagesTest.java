@@ -40,7 +40,11 @@ class LargePagesTest {
 
     @Test
     void bigBuffersAreHugePageAlignedMappingsThatCloseWithTheArena() throws IOException {
-        assumeTrue(LargePages.available(), () -> skip("LargePages maps memory itself only on Linux (os.name " + System.getProperty("os.name") + ")"));
+        boolean linux = System.getProperty("os.name", "").startsWith("Linux");
+        boolean nativeAccess = LargePages.class.getModule().isNativeAccessEnabled();
+        if (linux && nativeAccess) assertTrue(LargePages.available(), "Linux with native access enabled: LargePages should map memory itself");
+        assumeTrue(LargePages.available(), () -> skip("LargePages maps memory itself only on Linux with native access enabled (os.name "
+                + System.getProperty("os.name") + ", native access " + nativeAccess + ")"));
         long bytes = 3 * LargePages.SIZE + 5;
         MemorySegment s;
         String range;
