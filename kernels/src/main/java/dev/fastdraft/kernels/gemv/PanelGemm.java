@@ -66,11 +66,16 @@ public final class PanelGemm {
      */
     private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx) {
         float[] xa = new float[rows * k];
-        float[] row = new float[k];
+        float[] row = rows > 1 ? new float[k] : null;
         for (int g = 0; g < rows; g += 4) {
             int size = Math.min(4, rows - g);
             for (int i = 0; i < size; i++) {
-                MemorySegment.copy(x, FLOAT, (xOff + (long) (g + i) * ldx) * Float.BYTES, row, 0, k);
+                long from = (xOff + (long) (g + i) * ldx) * Float.BYTES;
+                if (size == 1) {
+                    MemorySegment.copy(x, FLOAT, from, xa, g * k, k);
+                    continue;
+                }
+                MemorySegment.copy(x, FLOAT, from, row, 0, k);
                 for (int p = 0, at = g * k + i; p < k; p++, at += size) xa[at] = row[p];
             }
         }
