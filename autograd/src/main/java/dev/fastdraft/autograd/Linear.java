@@ -7,6 +7,7 @@ import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
 import dev.fastdraft.kernels.gemm.Sgemm;
 import dev.fastdraft.kernels.gemv.PanelGemm;
+import dev.fastdraft.kernels.gemv.Panels;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
 import java.lang.foreign.MemorySegment;
@@ -90,7 +91,12 @@ public final class Linear {
             return;
         }
         WorkerPool pool = WorkerPool.common();
-        PanelGemm.matmulTransposed(pool, x.dim(0), x.segment(), x.offset(), x.dim(1), cache.of(weight, pool), y.segment(), y.offset(), y.dim(1), false);
+        Panels panels = cache.of(weight, pool);
+        if (panels == null) {
+            forward(x, weight.value(), y);
+            return;
+        }
+        PanelGemm.matmulTransposed(pool, x.dim(0), x.segment(), x.offset(), x.dim(1), panels, y.segment(), y.offset(), y.dim(1), false);
     }
 
     /** Floats of 16-bit weights widened at a time for {@link #forwardWidened}: 8 MiB, which the L3 keeps for the SGEMM. */

@@ -3,13 +3,15 @@ package dev.fastdraft.autograd;
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.kernels.WorkerPool;
-import dev.fastdraft.kernels.gemv.Bf16Panels;
+import dev.fastdraft.kernels.gemv.Panels;
+import dev.fastdraft.kernels.gemv.WeightType;
 import java.lang.foreign.Arena;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Panel copies ({@link Bf16Panels}) of frozen BF16 weight matrices, for {@link Linear}'s products of few
+ * Panel copies ({@link Panels}) of frozen BF16 and F16 weight matrices, for {@link Linear}'s products of few
  * rows. A copy is made the first time a weight meets such a product, or ahead of time by {@link #prepare},
  * and lives as long as this object; the owner of the weights, a model that generates, holds one. A model
  * that only runs prompts long enough for the SGEMM never makes one. The copy costs one pass over the weight
@@ -18,20 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Weights must not change once copied. Trainable weights (F32, requiring gradients) never are.
  */
 public final class WeightPanels {
-    private final Map<Var, Bf16Panels> panels = new ConcurrentHashMap<>();
+    /** Empty for a weight that cannot have panels after all (an F16 matrix holding an infinity or a NaN). */
+    private final Map<Var, Optional<Panels>> panels = new ConcurrentHashMap<>();
 
-    /** Whether {@code weight} can have panels: BF16, a contiguous matrix, not trained. */
+    /** Whether {@code weight} can have panels: BF16 or F16, a contiguous matrix, not trained. */
     public static boolean eligible(Var weight) {
         Tensor w = weight.value();
-        return !weight.requiresGrad() && w.dtype() == DType.BF16 && w.rank() == 2 && w.isContiguous();
+        return !weight.requiresGrad() && (w.dtype() == DType.BF16 || w.dtype() == DType.F16) && w.rank() == 2 && w.isContiguous();
     }
 
-    /** The panels of an {@link #eligible} weight, made now if this is its first use. */
-    Bf16Panels of(Var weight, WorkerPool pool) {
+    /** The panels of an {@link #eligible} weight, made now if this is its first use; null if it has none. */
+    Panels of(Var weight, WorkerPool pool) {
         return panels.computeIfAbsent(weight, v -> {
             Tensor w = v.value();
-            return Bf16Panels.pack(pool, w.segment(), w.offset() * DType.BF16.byteSize(), w.dim(0), w.dim(1), Arena.ofAuto());
-        });
+            WeightType type = w.dtype() == DType.F16 ? WeightType.F16 : WeightType.BF16;
+            return Optional.ofNullable(Panels.pack(pool, type, w.segment(), w.offset() * w.dtype().byteSize(), w.dim(0), w.dim(1), Arena.ofAuto()));
+        }).orElse(null);
     }
 
     /** Makes the copy of {@code weight} now if it is {@link #eligible} and has none yet. */
@@ -41,6 +45,6 @@ public final class WeightPanels {
 
     /** Weights copied so far. */
     public int size() {
-        return panels.size();
+        return (int) panels.values().stream().filter(Optional::isPresent).count();
     }
 }

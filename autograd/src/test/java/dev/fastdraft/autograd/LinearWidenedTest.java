@@ -81,12 +81,33 @@ class LinearWidenedTest {
     }
 
     @Test
-    void onlyFrozenBf16MatricesGetPanels() {
+    void f16PanelCopiesMatchTheReference() {
+        check(DType.F16, 5, 64, 300, 14, Source.PANELS);
+        check(DType.F16, 9, 37, 53, 15, Source.PANELS);
+    }
+
+    @Test
+    void onlyFrozen16BitMatricesGetPanels() {
         Tensor bf16 = Tensor.zeros(4, 8).to(DType.BF16, Arena.ofAuto());
         assertTrue(WeightPanels.eligible(Var.constant(bf16)));
+        assertTrue(WeightPanels.eligible(Var.constant(Tensor.zeros(4, 8).to(DType.F16, Arena.ofAuto()))));
         assertFalse(WeightPanels.eligible(Var.param(bf16)), "trained weights change every step");
         assertFalse(WeightPanels.eligible(Var.constant(Tensor.zeros(4, 8))), "F32 stays as stored");
-        assertFalse(WeightPanels.eligible(Var.constant(Tensor.zeros(4, 8).to(DType.F16, Arena.ofAuto()))), "F16 has no panel kernel");
+    }
+
+    /** An F16 matrix holding an infinity gets no panels and keeps working from the stored matrix. */
+    @Test
+    void f16WithAnInfinityStaysWithTheStoredMatrix() {
+        Tensor w = Tensor.zeros(20, 8).to(DType.F16, Arena.ofAuto());
+        w.segment().set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, w.offset() * 2 + 2 * 5, (short) 0x7C00);
+        Var weight = Var.constant(w);
+        WeightPanels panels = new WeightPanels();
+        float[] ones = new float[8];
+        java.util.Arrays.fill(ones, 1f);
+        Tensor y = Linear.apply(Var.constant(Tensor.of(ones, 1, 8)), weight, null, null, panels).value();
+        assertEquals(0, panels.size(), "no copy of a matrix the f16 panel decode cannot hold");
+        assertEquals(Float.POSITIVE_INFINITY, y.toFloatArray()[0]);
+        assertEquals(0f, y.toFloatArray()[1]);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.fastdraft.bench;
 import dev.fastdraft.cli.bench.MemoryBandwidth;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
-import dev.fastdraft.kernels.gemv.Bf16Panels;
+import dev.fastdraft.kernels.gemv.Panels;
 import dev.fastdraft.kernels.gemv.PanelGemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
@@ -63,7 +63,7 @@ public class SkinnyGemmBench {
     private Arena arena;
     private MemoryBandwidth probe;
     private MemorySegment[] weights;
-    private Bf16Panels[] panels;
+    private Panels[] panels;
     private MemorySegment x;
     private MemorySegment y;
     private WeightType wt;
@@ -94,9 +94,9 @@ public class SkinnyGemmBench {
                 }
             }
         }
-        if (wt == WeightType.BF16) {
-            panels = new Bf16Panels[weights.length];
-            for (int c = 0; c < weights.length; c++) panels[c] = Bf16Panels.pack(pool, weights[c], 0, n, k, arena);
+        if (wt == WeightType.BF16 || wt == WeightType.F16) {
+            panels = new Panels[weights.length];
+            for (int c = 0; c < weights.length; c++) panels[c] = Panels.pack(pool, wt, weights[c], 0, n, k, arena);
         }
         x = arena.allocate((long) rows * k * Float.BYTES, 64);
         for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
@@ -119,11 +119,11 @@ public class SkinnyGemmBench {
         return y;
     }
 
-    /** The same product over the next panel copy (bf16; other types have none and fail the trial). */
+    /** The same product over the next panel copy (bf16 and f16; f32 has none and fails the trial). */
     @Benchmark
     public MemorySegment panels() {
-        if (panels == null) throw new IllegalStateException("panels: only bf16 weights have panel copies; run with -p dtype=bf16");
-        Bf16Panels w = panels[next];
+        if (panels == null) throw new IllegalStateException("panels: only bf16 and f16 weights have panel copies; run with -p dtype=bf16 or f16");
+        Panels w = panels[next];
         next = (next + 1) % panels.length;
         PanelGemm.matmulTransposed(pool, rows, x, 0, k, w, y, 0, n, false);
         return y;

@@ -7,7 +7,7 @@ import dev.fastdraft.cli.Option;
 import dev.fastdraft.cli.UserError;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.convert.HalfFloats;
-import dev.fastdraft.kernels.gemv.Bf16Panels;
+import dev.fastdraft.kernels.gemv.Panels;
 import dev.fastdraft.kernels.gemv.PanelGemm;
 import dev.fastdraft.kernels.gemv.SkinnyGemm;
 import dev.fastdraft.kernels.gemv.WeightType;
@@ -50,7 +50,7 @@ public final class GemvBenchmark implements Command {
                 Option.value("--n", "N", "outputs = weight rows (default 4096)"),
                 Option.value("--k", "K", "inputs = weight columns (default 4096)"),
                 Option.value("--dtype", "TYPE", "weight type: bf16, f16 or f32 (default bf16)"),
-                Option.value("--layout", "L", "panels (bf16 only: the copy generation multiplies by) or rows (as stored); default: panels for bf16"),
+                Option.value("--layout", "L", "panels (bf16 and f16: the copy generation multiplies by) or rows (as stored); default: panels for bf16 and f16"),
                 Option.value("--rounds", "N", "measurement rounds; medians are reported (default 9)"),
                 Option.value("--millis", "MS", "time per measurement per round (default 200)"),
                 Option.value("--warmup", "S", "seconds of warm-up before measuring, for the JIT (default 4)"),
@@ -68,12 +68,13 @@ public final class GemvBenchmark implements Command {
         } catch (IllegalArgumentException e) {
             throw new UserError("--dtype: " + e.getMessage());
         }
-        boolean panels = switch (args.string("--layout", wt == WeightType.BF16 ? "panels" : "rows")) {
+        boolean halves = wt == WeightType.BF16 || wt == WeightType.F16;
+        boolean panels = switch (args.string("--layout", halves ? "panels" : "rows")) {
             case "panels" -> true;
             case "rows" -> false;
             default -> throw new UserError("--layout must be panels or rows, got '" + args.string("--layout") + "'");
         };
-        if (panels && wt != WeightType.BF16) throw new UserError("--layout panels needs --dtype bf16; use --layout rows for " + wt.label());
+        if (panels && !halves) throw new UserError("--layout panels needs --dtype bf16 or f16; use --layout rows for " + wt.label());
         int rounds = args.integer("--rounds", 9);
         int millis = args.integer("--millis", 200);
         double warmup = args.number("--warmup", 4);
@@ -102,10 +103,10 @@ public final class GemvBenchmark implements Command {
             MemorySegment x = arena.allocate((long) rows * k * Float.BYTES, 64);
             for (long i = 0; i < (long) rows * k; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) rnd.nextDouble(-1, 1));
             MemorySegment y = arena.allocate((long) rows * n * Float.BYTES, 64);
-            Bf16Panels[] packed = null;
+            Panels[] packed = null;
             if (panels) {
-                packed = new Bf16Panels[copies];
-                for (int c = 0; c < copies; c++) packed[c] = Bf16Panels.pack(pool, weights[c], 0, n, k, arena);
+                packed = new Panels[copies];
+                for (int c = 0; c < copies; c++) packed[c] = Panels.pack(pool, wt, weights[c], 0, n, k, arena);
             }
             Calls calls = new Calls(pool, n, k, wt, weights, packed, x, y);
 
@@ -179,13 +180,13 @@ public final class GemvBenchmark implements Command {
         private final int k;
         private final WeightType wt;
         private final MemorySegment[] weights;
-        private final Bf16Panels[] panels;
+        private final Panels[] panels;
         private final MemorySegment x;
         private final MemorySegment y;
         private int next;
 
         /** {@code panels}: copies of the weights to multiply by instead, or null. */
-        Calls(WorkerPool pool, int n, int k, WeightType wt, MemorySegment[] weights, Bf16Panels[] panels, MemorySegment x, MemorySegment y) {
+        Calls(WorkerPool pool, int n, int k, WeightType wt, MemorySegment[] weights, Panels[] panels, MemorySegment x, MemorySegment y) {
             this.pool = pool;
             this.n = n;
             this.k = k;

@@ -1,8 +1,8 @@
 package dev.fastdraft.kernels.gemv;
 
-import static dev.fastdraft.kernels.gemv.Bf16Panels.F;
-import static dev.fastdraft.kernels.gemv.Bf16Panels.I;
-import static dev.fastdraft.kernels.gemv.Bf16Panels.STEP_BYTES;
+import static dev.fastdraft.kernels.gemv.Panels.F;
+import static dev.fastdraft.kernels.gemv.Panels.I;
+import static dev.fastdraft.kernels.gemv.Panels.STEP_BYTES;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import java.lang.foreign.MemorySegment;

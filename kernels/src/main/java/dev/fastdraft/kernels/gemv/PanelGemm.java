@@ -1,13 +1,14 @@
 package dev.fastdraft.kernels.gemv;
 
-import static dev.fastdraft.kernels.gemv.Bf16Panels.WIDTH;
+import static dev.fastdraft.kernels.gemv.Panels.WIDTH;
 
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.IntConsumer;
 
 /**
- * {@code y = x . W^T} for a few activation rows against BF16 weights re-laid in {@link Bf16Panels}: the
+ * {@code y = x . W^T} for a few activation rows against BF16 or F16 weights re-laid in {@link Panels}: the
  * decode step, the verification of draft tokens and short prompts of a model that generates.
  *
  * <p>The row-major {@link SkinnyGemm} takes dot products: one activation load per multiply-add and a sum
@@ -37,49 +38,82 @@ public final class PanelGemm {
      * @param y outputs, row r at float index {@code yOff + r * ldy}, n floats per row; must not overlap x or w
      */
     public static void matmulTransposed(WorkerPool pool, int rows, MemorySegment x, long xOff, int ldx,
-                                        Bf16Panels w, MemorySegment y, long yOff, int ldy, boolean accumulate) {
+                                        Panels w, MemorySegment y, long yOff, int ldy, boolean accumulate) {
         if (w == null) throw new IllegalArgumentException("PanelGemm.matmulTransposed(rows=" + rows + "): w is null");
         int n = w.n(), k = w.k();
-        SkinnyGemmChecks.check("PanelGemm.matmulTransposed(rows=" + rows + ", n=" + n + ", k=" + k + ", bf16 panels)",
-                pool, rows, n, k, x, xOff, ldx, WeightType.BF16, w.segment(), 0, y, yOff, ldy);
+        SkinnyGemmChecks.check("PanelGemm.matmulTransposed(rows=" + rows + ", n=" + n + ", k=" + k + ", " + w.type().label() + " panels)",
+                pool, rows, n, k, x, xOff, ldx, w.type(), w.segment(), 0, y, yOff, ldy);
         if (rows == 0 || n == 0) return;
-        float[] xa = interleaved(rows, k, x, xOff, ldx);
+        boolean f16 = w.type() == WeightType.F16;
+        float[] resultScale = f16 ? new float[rows] : null;
+        float[] xa = interleaved(rows, k, x, xOff, ldx, resultScale);
 
         int panels = w.panelCount();
         long panelBytes = Math.max(1, w.panelBytes());
         int tasks = (int) Math.max(1, Math.min(Math.min(panels, pool.threads() * 8L), panels * panelBytes / MIN_TASK_BYTES));
         int perTask = (panels + tasks - 1) / tasks;
         int taskCount = (panels + perTask - 1) / perTask;
-        pool.parallelFor(taskCount, task -> {
-            int from = task * perTask, to = Math.min(panels, from + perTask);
+        // one lambda per type, so that C2 compiles the BF16 and the F16 dispatch as separate methods (see Bf16PanelKernel)
+        IntConsumer task = f16 ? t -> {
+            int from = t * perTask, to = Math.min(panels, from + perTask);
+            int width = (to - from) * WIDTH;
+            float[] out = scratch(rows * width);
+            if (rows == 1) oneRowF16(w, from, to, xa, out);
+            else manyRowsF16(w, from, to, rows, xa, out, width);
+            store(out, width, rows, Math.min(width, n - from * WIDTH), resultScale, y, yOff + (long) from * WIDTH, ldy, accumulate);
+        } : t -> {
+            int from = t * perTask, to = Math.min(panels, from + perTask);
             int width = (to - from) * WIDTH;
             float[] out = scratch(rows * width);
             if (rows == 1) oneRow(w, from, to, xa, out);
             else manyRows(w, from, to, rows, xa, out, width);
-            store(out, width, rows, Math.min(width, n - from * WIDTH), y, yOff + (long) from * WIDTH, ldy, accumulate);
-        });
+            store(out, width, rows, Math.min(width, n - from * WIDTH), null, y, yOff + (long) from * WIDTH, ldy, accumulate);
+        };
+        pool.parallelFor(taskCount, task);
     }
 
     /**
      * The activations in the order the tiles read them: rows in groups of four (the last group 1 to 3 rows),
-     * each group's rows interleaved, so a k step's broadcasts sit side by side at one index.
+     * each group's rows interleaved, so a k step's broadcasts sit side by side at one index. With
+     * {@code resultScale} (F16 panels, whose weights decode to their value times 2^-112) each row is scaled
+     * by 2^112, or by less where that would overflow, and {@code resultScale[r]} gets what row r's results
+     * must then be multiplied by: 1, or the power of two given up. Powers of two are exact, so the products
+     * are those of the unscaled values.
      */
-    private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx) {
+    private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float[] resultScale) {
         float[] xa = new float[rows * k];
-        float[] row = rows > 1 ? new float[k] : null;
+        float[] row = rows > 1 || resultScale != null ? new float[k] : null;
         for (int g = 0; g < rows; g += 4) {
             int size = Math.min(4, rows - g);
             for (int i = 0; i < size; i++) {
                 long from = (xOff + (long) (g + i) * ldx) * Float.BYTES;
-                if (size == 1) {
+                if (size == 1 && resultScale == null) {
                     MemorySegment.copy(x, FLOAT, from, xa, g * k, k);
                     continue;
                 }
                 MemorySegment.copy(x, FLOAT, from, row, 0, k);
-                for (int p = 0, at = g * k + i; p < k; p++, at += size) xa[at] = row[p];
+                float scale = 1f;
+                if (resultScale != null) {
+                    int shift = f16Shift(row, k);
+                    scale = Math.scalb(1f, shift);
+                    resultScale[g + i] = Math.scalb(1f, F16_SHIFT - shift);
+                }
+                for (int p = 0, at = g * k + i; p < k; p++, at += size) xa[at] = row[p] * scale;
             }
         }
         return xa;
+    }
+
+    /** The f16 decode's bias: a decoded weight is its value times 2^-112. */
+    private static final int F16_SHIFT = 112;
+
+    /** The power of two to scale an activation row by: 112, unless its largest magnitude would overflow then. */
+    private static int f16Shift(float[] row, int k) {
+        float largest = 0;
+        for (int p = 0; p < k; p++) largest = Math.max(largest, Math.abs(row[p]));
+        // below 2^15 the full factor stays under 2^127; infinities and NaNs go through unscaled and propagate
+        if (!(largest >= 0x1p15f) || !Float.isFinite(largest)) return F16_SHIFT;
+        return 126 - Math.getExponent(largest);
     }
 
     private static float[] scratch(int floats) {
@@ -88,7 +122,7 @@ public final class PanelGemm {
         return s;
     }
 
-    private static void oneRow(Bf16Panels w, int from, int to, float[] x, float[] out) {
+    private static void oneRow(Panels w, int from, int to, float[] x, float[] out) {
         MemorySegment seg = w.segment();
         int k = w.k();
         long pb = w.panelBytes();
@@ -104,7 +138,7 @@ public final class PanelGemm {
         }
     }
 
-    private static void manyRows(Bf16Panels w, int from, int to, int rows, float[] x, float[] out, int ldo) {
+    private static void manyRows(Panels w, int from, int to, int rows, float[] x, float[] out, int ldo) {
         MemorySegment seg = w.segment();
         int k = w.k();
         long pb = w.panelBytes();
@@ -130,10 +164,61 @@ public final class PanelGemm {
         }
     }
 
-    /** Copies (or adds) the task's results, [rows x count] of {@code out} with row stride {@code ldo}, into y. */
-    private static void store(float[] out, int ldo, int rows, int count, MemorySegment y, long yOff, int ldy, boolean accumulate) {
+    // the same walks over F16PanelKernel's tiles: separate methods, so that C2 compiles and inlines them apart
+
+    private static void oneRowF16(Panels w, int from, int to, float[] x, float[] out) {
+        MemorySegment seg = w.segment();
+        int k = w.k();
+        long pb = w.panelBytes();
+        int spread = (to - from) / 4;
+        for (int i = 0; i < spread; i++) {
+            int q0 = from + i, q1 = q0 + spread, q2 = q1 + spread, q3 = q2 + spread;
+            F16PanelKernel.rows1x4(seg, q0 * pb, q1 * pb, q2 * pb, q3 * pb, k, x, 0,
+                    out, (q0 - from) * WIDTH, (q1 - from) * WIDTH, (q2 - from) * WIDTH, (q3 - from) * WIDTH);
+        }
+        for (int q = from + 4 * spread; q < to; q += 2) {
+            int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
+            F16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
+        }
+    }
+
+    private static void manyRowsF16(Panels w, int from, int to, int rows, float[] x, float[] out, int ldo) {
+        MemorySegment seg = w.segment();
+        int k = w.k();
+        long pb = w.panelBytes();
+        for (int q = from; q < to; q += 2) {
+            boolean pair = q + 1 < to;
+            int q1 = pair ? q + 1 : q;
+            long o0 = q * pb, o1 = q1 * pb;
+            int c0 = (q - from) * WIDTH, c1 = (q1 - from) * WIDTH;
+            int r = 0;
+            for (; rows - r >= 4; r += 4) {
+                F16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                if (pair) F16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+            }
+            switch (rows - r) {
+                case 3 -> {
+                    F16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                    if (pair) F16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                }
+                case 2 -> F16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
+                case 1 -> F16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
+                default -> { }
+            }
+        }
+    }
+
+    /**
+     * Copies (or adds) the task's results, [rows x count] of {@code out} with row stride {@code ldo}, into y,
+     * each row times {@code scale[r]} where there is a scale.
+     */
+    private static void store(float[] out, int ldo, int rows, int count, float[] scale, MemorySegment y, long yOff, int ldy, boolean accumulate) {
         for (int r = 0; r < rows; r++) {
             long at = (yOff + (long) r * ldy) * Float.BYTES;
+            float f = scale == null ? 1f : scale[r];
+            if (f != 1f) {
+                for (int c = r * ldo, end = c + count; c < end; c++) out[c] *= f;
+            }
             if (!accumulate) {
                 MemorySegment.copy(out, r * ldo, y, FLOAT, at, count);
                 continue;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tiles that must never be inlined into {@link PanelGemm}'s dispatch stay above C2's 325-byte limit
- * for hot callees (see {@link Bf16PanelKernel}); an edit that shrinks one below it fails here rather than
+ * for hot callees (see {@link Bf16PanelKernel}; the same for {@link F16PanelKernel}); an edit that shrinks one below it fails here rather than
  * as a verification that sometimes runs three times slower.
  */
 class Bf16PanelKernelSizeTest {
@@ -23,16 +23,19 @@ class Bf16PanelKernelSizeTest {
 
     @Test
     void tilesOutsideTheDispatchAreTooBigToInline() throws IOException {
-        Map<String, Integer> sizes = new TreeMap<>();
-        try (InputStream in = Bf16PanelKernel.class.getResourceAsStream("Bf16PanelKernel.class")) {
-            ClassModel model = ClassFile.of().parse(in.readAllBytes());
-            for (MethodModel m : model.methods()) {
-                m.findAttribute(Attributes.code()).ifPresent(code -> sizes.put(m.methodName().stringValue(), code.codeLength()));
+        for (Class<?> kernel : new Class<?>[] {Bf16PanelKernel.class, F16PanelKernel.class}) {
+            Map<String, Integer> sizes = new TreeMap<>();
+            try (InputStream in = kernel.getResourceAsStream(kernel.getSimpleName() + ".class")) {
+                ClassModel model = ClassFile.of().parse(in.readAllBytes());
+                for (MethodModel m : model.methods()) {
+                    m.findAttribute(Attributes.code()).ifPresent(code -> sizes.put(m.methodName().stringValue(), code.codeLength()));
+                }
             }
+            for (String tile : new String[] {"rows4", "rows3", "rows1x2"}) {
+                assertTrue(sizes.get(tile) > FREQ_INLINE_SIZE, kernel.getSimpleName() + "." + tile + " has " + sizes.get(tile)
+                        + " bytes of bytecode: C2 may inline it into the dispatch");
+            }
+            assertEquals(5, sizes.keySet().stream().filter(n -> n.startsWith("rows")).count(), kernel.getSimpleName() + " tiles: " + sizes.keySet());
         }
-        for (String tile : new String[] {"rows4", "rows3", "rows1x2"}) {
-            assertTrue(sizes.get(tile) > FREQ_INLINE_SIZE, tile + " has " + sizes.get(tile) + " bytes of bytecode: C2 may inline it into the dispatch");
-        }
-        assertEquals(5, sizes.keySet().stream().filter(n -> n.startsWith("rows")).count(), "tiles: " + sizes.keySet());
     }
 }

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fastdraft.kernels.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PanelGemm} against the scalar reference on row-major weights, and bit for bit against itself with
- * one row. Shapes cover every row group (4, 3, 2, 1 left over), a last panel that is partly padding, odd
+ * {@link PanelGemm} against the scalar reference on row-major weights, BF16 and F16, and bit for bit against
+ * itself with one row. Shapes cover every row group (4, 3, 2, 1 left over), a last panel that is partly padding, odd
  * panel counts (a panel without a partner) and ranges of 4 panels or not; the tolerance is the one
  * {@link SkinnyGemmTest} explains.
  */
@@ -34,31 +35,40 @@ class PanelGemmTest {
         two.close();
     }
 
+    private static final WeightType[] TYPES = {WeightType.BF16, WeightType.F16};
+
     private static void check(WorkerPool pool, int rows, int n, int k, long xOff, int ldx, long wOff, long yOff, int ldy,
                               boolean accumulate, boolean heapY, long seed) {
+        for (WeightType type : TYPES) check(type, pool, rows, n, k, xOff, ldx, wOff, yOff, ldy, accumulate, heapY, seed, 1f);
+    }
+
+    /** One product; {@code xScale} multiplies the random activations (in [-1, 1)). */
+    private static void check(WeightType type, WorkerPool pool, int rows, int n, int k, long xOff, int ldx, long wOff, long yOff, int ldy,
+                              boolean accumulate, boolean heapY, long seed, float xScale) {
         try (Arena arena = Arena.ofShared()) {
             Random rnd = new Random(seed);
             MemorySegment x = GemvFixtures.floats(arena, rnd, xOff + (long) Math.max(0, rows - 1) * ldx + k + 3);
-            MemorySegment w = GemvFixtures.weights(arena, rnd, WeightType.BF16, n, k, wOff, 5);
+            for (long i = 0; i < x.byteSize() / 4; i++) x.setAtIndex(ValueLayout.JAVA_FLOAT, i, x.getAtIndex(ValueLayout.JAVA_FLOAT, i) * xScale);
+            MemorySegment w = GemvFixtures.weights(arena, rnd, type, n, k, wOff, 5);
             MemorySegment y = GemvFixtures.floats(arena, rnd, yOff + (long) Math.max(0, rows - 1) * ldy + n + 4);
             if (heapY) y = MemorySegment.ofArray(new float[(int) (y.byteSize() / 4) + 1]).asSlice(4).copyFrom(y);
             MemorySegment yRef = arena.allocate(y.byteSize(), 4).copyFrom(y);
             float[] before = GemvFixtures.snapshot(y);
-            String what = "rows=" + rows + " n=" + n + " k=" + k + " threads=" + pool.threads() + " xOff=" + xOff + " ldx=" + ldx
+            String what = type.label() + " rows=" + rows + " n=" + n + " k=" + k + " threads=" + pool.threads() + " xOff=" + xOff + " ldx=" + ldx
                     + " wOff=" + wOff + " yOff=" + yOff + " ldy=" + ldy + " accumulate=" + accumulate + " heapY=" + heapY;
 
-            Bf16Panels panels = Bf16Panels.pack(pool, w, wOff, n, k, arena);
+            Panels panels = Panels.pack(pool, type, w, wOff, n, k, arena);
             PanelGemm.matmulTransposed(pool, rows, x, xOff, ldx, panels, y, yOff, ldy, accumulate);
-            SkinnyGemmReference.matmulTransposed(rows, n, k, x, xOff, ldx, WeightType.BF16, w, wOff, yRef, yOff, ldy, accumulate);
+            SkinnyGemmReference.matmulTransposed(rows, n, k, x, xOff, ldx, type, w, wOff, yRef, yOff, ldy, accumulate);
 
-            GemvFixtures.assertMatchesReference(what, WeightType.BF16, rows, n, k, x, xOff, ldx, w, wOff, before,
+            GemvFixtures.assertMatchesReference(what, type, rows, n, k, x, xOff, ldx, w, wOff, before,
                     GemvFixtures.snapshot(y), GemvFixtures.snapshot(yRef), yOff, ldy, accumulate);
         }
     }
 
     @Test
     void everyRowCountOnOddShapes() {
-        int w = Bf16Panels.WIDTH;
+        int w = Panels.WIDTH;
         int[][] shapes = {{1, 1}, {3, 3}, {w, 17}, {w + 1, 33}, {3 * w - 5, 100}, {4 * w, 48}, {9 * w + 7, 257}, {13 * w, 64}};
         long seed = 1;
         for (int[] s : shapes) {
@@ -84,24 +94,50 @@ class PanelGemmTest {
         check(two, 3, 20, 0, 0, 1, 0, 0, 20, true, false, 13);
     }
 
+    /** F16 rows beyond 2^15 are packed with a smaller factor than 2^112 and scaled back; rows beside them keep theirs. */
+    @Test
+    void f16RowsOfLargeActivations() {
+        for (float scale : new float[] {0x1p14f, 0x1p15f, 0x1p16f, 1e6f, 1e20f}) {
+            check(WeightType.F16, two, 5, 3 * Panels.WIDTH + 1, 70, 0, 70, 0, 0, 3 * Panels.WIDTH + 1, false, false, 20, scale);
+        }
+    }
+
+    @Test
+    void f16MatricesWithInfinitiesOrNaNsHaveNoPanels() {
+        try (Arena arena = Arena.ofShared()) {
+            for (short special : new short[] {(short) 0x7C00, (short) 0xFC00, (short) 0x7E00, (short) 0xFFFF}) {
+                MemorySegment w = GemvFixtures.weights(arena, new Random(3), WeightType.F16, 40, 600, 0, 0);
+                assertTrue(Panels.pack(two, WeightType.F16, w, 0, 40, 600, arena) != null, "finite weights have panels");
+                w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2L * (39 * 600 + 599), special);
+                assertEquals(null, Panels.pack(two, WeightType.F16, w, 0, 40, 600, arena), "f16 " + Integer.toHexString(special & 0xFFFF));
+                // the same bits are an ordinary bf16 value
+                assertTrue(Panels.pack(two, WeightType.BF16, w, 0, 40, 600, arena) != null);
+            }
+        }
+    }
+
     /** The speculative decoder's premise: a row's outputs do not depend on the rows beside it. */
     @Test
     void everyRowEqualsItsSingleRowResult() {
-        Random rnd = new Random(5);
-        int n = 5 * Bf16Panels.WIDTH + 3, k = 300;
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment w = GemvFixtures.weights(arena, rnd, WeightType.BF16, n, k, 0, 0);
-            Bf16Panels panels = Bf16Panels.pack(two, w, 0, n, k, arena);
-            for (int rows = 1; rows <= 17; rows++) {
-                float[] x = new float[rows * k];
-                for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
-                float[] all = new float[rows * n];
-                PanelGemm.matmulTransposed(two, rows, MemorySegment.ofArray(x), 0, k, panels, MemorySegment.ofArray(all), 0, n, false);
-                for (int row = 0; row < rows; row++) {
-                    float[] single = new float[n];
-                    PanelGemm.matmulTransposed(one, 1, MemorySegment.ofArray(x), (long) row * k, k, panels, MemorySegment.ofArray(single), 0, n, false);
-                    for (int j = 0; j < n; j++) {
-                        assertEquals(Float.floatToRawIntBits(single[j]), Float.floatToRawIntBits(all[row * n + j]), "row " + row + " of " + rows + ", output " + j);
+        for (WeightType type : TYPES) {
+            Random rnd = new Random(5);
+            int n = 5 * Panels.WIDTH + 3, k = 300;
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment w = GemvFixtures.weights(arena, rnd, type, n, k, 0, 0);
+                Panels panels = Panels.pack(two, type, w, 0, n, k, arena);
+                for (int rows = 1; rows <= 17; rows++) {
+                    float[] x = new float[rows * k];
+                    // some rows beyond 2^15, which F16 panels scale differently
+                    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian() * (i / k % 3 == 2 ? 1e5f : 1f);
+                    float[] all = new float[rows * n];
+                    PanelGemm.matmulTransposed(two, rows, MemorySegment.ofArray(x), 0, k, panels, MemorySegment.ofArray(all), 0, n, false);
+                    for (int row = 0; row < rows; row++) {
+                        float[] single = new float[n];
+                        PanelGemm.matmulTransposed(one, 1, MemorySegment.ofArray(x), (long) row * k, k, panels, MemorySegment.ofArray(single), 0, n, false);
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(Float.floatToRawIntBits(single[j]), Float.floatToRawIntBits(all[row * n + j]),
+                                    type.label() + " row " + row + " of " + rows + ", output " + j);
+                        }
                     }
                 }
             }
@@ -112,13 +148,14 @@ class PanelGemmTest {
     void badArgumentsAreNamed() {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment w = arena.allocate(2L * 20 * 8);
-            Bf16Panels panels = Bf16Panels.pack(one, w, 0, 20, 8, arena);
+            Panels panels = Panels.pack(one, WeightType.BF16, w, 0, 20, 8, arena);
             MemorySegment x = arena.allocate(4L * 8), y = arena.allocate(4L * 19);
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
                     () -> PanelGemm.matmulTransposed(one, 1, x, 0, 8, panels, y, 0, 20, false));
             assertTrue(e.getMessage().startsWith("PanelGemm.matmulTransposed(rows=1, n=20, k=8, bf16 panels): y [1 x 20]"), e.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> Bf16Panels.pack(one, w, 2, 20, 8, arena));
-            assertThrows(IllegalArgumentException.class, () -> new Bf16Panels(20, 8, arena.allocate(10)));
+            assertThrows(IndexOutOfBoundsException.class, () -> Panels.pack(one, WeightType.F16, w, 2, 20, 8, arena));
+            assertThrows(IllegalArgumentException.class, () -> Panels.pack(one, WeightType.F32, w, 0, 20, 8, arena));
+            assertThrows(IllegalArgumentException.class, () -> new Panels(WeightType.BF16, 20, 8, arena.allocate(10)));
         }
     }
 }
