@@ -20,8 +20,11 @@ import jdk.incubator.vector.IntVector;
  * a row's results do not depend on the rows beside it. Infinite and NaN weights have no such form; {@link
  * Panels#pack} refuses matrices that hold one.
  *
- * <p>The same C2 limits apply as for the BF16 tiles (see there): {@link PanelGemm} gives these tiles their
- * own dispatch methods, and {@code Bf16PanelKernelSizeTest} checks their sizes too.
+ * <p>The same C2 limits apply as for the BF16 tiles (see there), closer: {@link PanelGemm} gives these tiles
+ * their own dispatch methods, and {@code Bf16PanelKernelSizeTest} checks their sizes too. The stores are
+ * written out rather than through a helper: with the heavier decode, the one-row tiles reached C2's node
+ * limit before it inlined the helper, and the vectors handed to it were boxed (one row at 6 GB/s instead
+ * of 19.5, 4 + 1 rows 2.3 times slower than 4).
  */
 final class F16PanelKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -44,11 +47,6 @@ final class F16PanelKernel {
         return IntVector.fromMemorySegment(I, w, off, LE);
     }
 
-    private static void put(float[] out, int at, FloatVector lo, FloatVector hi) {
-        lo.intoArray(out, at);
-        hi.intoArray(out, at + HALF);
-    }
-
     /** One row, four panels (four weight streams). */
     static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
                         float[] out, int c0, int c1, int c2, int c3) {
@@ -69,10 +67,14 @@ final class F16PanelKernel {
             a3 = low(v3).fma(e, a3);
             b3 = high(v3).fma(e, b3);
         }
-        put(out, c0, a0, b0);
-        put(out, c1, a1, b1);
-        put(out, c2, a2, b2);
-        put(out, c3, a3, b3);
+        a0.intoArray(out, c0);
+        b0.intoArray(out, c0 + HALF);
+        a1.intoArray(out, c1);
+        b1.intoArray(out, c1 + HALF);
+        a2.intoArray(out, c2);
+        b2.intoArray(out, c2 + HALF);
+        a3.intoArray(out, c3);
+        b3.intoArray(out, c3 + HALF);
     }
 
     /** One row, two panels. */
@@ -107,8 +109,10 @@ final class F16PanelKernel {
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
         }
-        put(out, c0, a0, b0);
-        put(out, c1, a1, b1);
+        a0.intoArray(out, c0);
+        b0.intoArray(out, c0 + HALF);
+        a1.intoArray(out, c1);
+        b1.intoArray(out, c1 + HALF);
     }
 
     /** Two rows, two panels; the rows' activations interleaved from {@code xo}. */
@@ -131,10 +135,14 @@ final class F16PanelKernel {
             e1 = l1.fma(r1, e1);
             f1 = h1.fma(r1, f1);
         }
-        put(out, c0, a0, b0);
-        put(out, c0 + ldo, a1, b1);
-        put(out, c1, c, d);
-        put(out, c1 + ldo, e1, f1);
+        a0.intoArray(out, c0);
+        b0.intoArray(out, c0 + HALF);
+        a1.intoArray(out, c0 + ldo);
+        b1.intoArray(out, c0 + ldo + HALF);
+        c.intoArray(out, c1);
+        d.intoArray(out, c1 + HALF);
+        e1.intoArray(out, c1 + ldo);
+        f1.intoArray(out, c1 + ldo + HALF);
     }
 
     /** Three rows, one panel; the rows' activations interleaved from {@code xo}. */
@@ -178,9 +186,12 @@ final class F16PanelKernel {
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
         }
-        put(out, c, a0, b0);
-        put(out, c + ldo, a1, b1);
-        put(out, c + 2 * ldo, a2, b2);
+        a0.intoArray(out, c);
+        b0.intoArray(out, c + HALF);
+        a1.intoArray(out, c + ldo);
+        b1.intoArray(out, c + ldo + HALF);
+        a2.intoArray(out, c + 2 * ldo);
+        b2.intoArray(out, c + 2 * ldo + HALF);
     }
 
     /** Four rows, one panel; the rows' activations interleaved from {@code xo}. */
@@ -202,7 +213,7 @@ final class F16PanelKernel {
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }
-        // written out rather than through put(), as in Bf16PanelKernel
+        // stores written out, as everywhere in this class
         a0.intoArray(out, c);
         b0.intoArray(out, c + HALF);
         a1.intoArray(out, c + ldo);
