@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Skinny GEMM (decode and draft verification) next to the memory bandwidth probe, in one JMH run:
- * {@code matmul} over the weights as stored, {@code panels} over their panel copies (bf16 only, what
+ * {@code matmul} over the weights as stored, {@code panels} over their panel copies (bf16 and f16, what
  * generation uses). Weight GB/s = weight bytes / time per call; compare it with the {@code probeRead} score
  * turned into GB/s (256 MiB per operation). The first calls run in the interpreter and take seconds (vector
  * code is only fast once C2 has compiled it), hence the long warm-up. Example:
