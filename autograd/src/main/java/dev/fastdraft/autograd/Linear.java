@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * y = x·Wᵀ + b with W stored [out, in] as Hugging Face's nn.Linear.
  *
  * <p>Few rows (decoding, verifying k draft tokens) go through a skinny kernel, which reads each weight
- * once for all rows: {@link PanelGemm} over a panel copy of frozen BF16 weights where the caller keeps
+ * once for all rows: {@link PanelGemm} over a panel copy of frozen BF16 or F16 weights where the caller keeps
  * {@link WeightPanels}, else {@link SkinnyGemm} over the weights as stored. Many rows (a prompt, training)
  * go through the packed SGEMM, with BF16/F16 weights widened to f32 a block at a time.
  * Backward: dx = dy·W, dW += dyᵀ·x, db += Σ rows of dy.

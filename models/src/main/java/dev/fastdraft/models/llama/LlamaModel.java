@@ -37,7 +37,7 @@ public final class LlamaModel implements CausalLM {
     private final Var finalNorm;
     private final LayerWeights[] layers;
     private final RotaryTables rope;
-    /** Panel copies of frozen BF16 matrices for decode and verification, made on first use or by prepareForDecoding. */
+    /** Panel copies of frozen BF16 and F16 matrices for decode and verification, made on first use or by prepareForDecoding. */
     private final WeightPanels panels = new WeightPanels();
     /** Whether prepareForDecoding has run: every generation calls it, and the walk over the weights need happen once. */
     private volatile boolean prepared;
