@@ -4,7 +4,6 @@ import dev.fastdraft.engine.DType;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.gemv.Panels;
-import dev.fastdraft.kernels.gemv.WeightType;
 import java.lang.foreign.Arena;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +32,7 @@ public final class WeightPanels {
     Panels of(Var weight, WorkerPool pool) {
         return panels.computeIfAbsent(weight, v -> {
             Tensor w = v.value();
-            WeightType type = w.dtype() == DType.F16 ? WeightType.F16 : WeightType.BF16;
-            return Optional.ofNullable(Panels.pack(pool, type, w.segment(), w.offset() * w.dtype().byteSize(), w.dim(0), w.dim(1), Arena.ofAuto()));
+            return Optional.ofNullable(Panels.pack(pool, Linear.weightType(w.dtype()), w.segment(), w.offset() * w.dtype().byteSize(), w.dim(0), w.dim(1), Arena.ofAuto()));
         }).orElse(null);
     }
 

@@ -79,15 +79,16 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
         MemorySegment out = LargePages.allocate(bytes(n, k), arena);
         Panels panels = new Panels(type, n, k, out);
         long perPanel = Math.max(1, panels.panelBytes());
+        boolean f16 = type == WeightType.F16;
         AtomicInteger largest = new AtomicInteger();
         pool.parallelRange(panels(n), (int) Math.max(1, (256 << 10) / perPanel), (from, to) -> {
             short[] rows = new short[WIDTH * PACK_STEPS];
             int[] steps = new int[PACK_STEPS * WIDTH / 2];
             int mine = 0;
-            for (int q = from; q < to; q++) mine = Math.max(mine, packPanel(w, byteOff, n, k, q, out, rows, steps));
+            for (int q = from; q < to; q++) mine = Math.max(mine, packPanel(w, byteOff, n, k, q, out, rows, steps, f16));
             largest.accumulateAndGet(mine, Math::max);
         });
-        return type == WeightType.F16 && largest.get() >= F16_INF_OR_NAN ? null : panels;
+        return f16 && largest.get() >= F16_INF_OR_NAN ? null : panels;
     }
 
     /** k steps re-laid at a time: the panel's rows for them fit in L1 as a short[]. */
@@ -98,10 +99,12 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
 
     /**
      * One panel, {@link #PACK_STEPS} steps at a time: its rows are copied in bulk into {@code rows}, paired
-     * into ints in plain array loops, and the ints copied out in bulk. Returns the largest of the 16-bit
-     * patterns with the sign bit cleared (for F16, whether a weight is infinite or NaN).
+     * into ints in plain array loops, and the ints copied out in bulk. With {@code scan} (F16) it returns the
+     * largest of the 16-bit patterns with the sign bit cleared, which says whether a weight is infinite or
+     * NaN; otherwise 0.
      */
-    private static int packPanel(MemorySegment w, long byteOff, int n, int k, int q, MemorySegment out, short[] rows, int[] steps) {
+    private static int packPanel(MemorySegment w, long byteOff, int n, int k, int q, MemorySegment out, short[] rows, int[] steps,
+                                 boolean scan) {
         int half = WIDTH / 2, j0 = q * WIDTH, largest = 0;
         long base = (long) q * k * STEP_BYTES;
         for (int p0 = 0; p0 < k; p0 += PACK_STEPS) {
@@ -115,7 +118,7 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
                     steps[t * half + i] = (rows[i * PACK_STEPS + t] & 0xFFFF) | rows[(half + i) * PACK_STEPS + t] << 16;
                 }
             }
-            for (int r = 0; r < WIDTH; r++) {
+            for (int r = 0; scan && r < WIDTH; r++) {
                 for (int t = r * PACK_STEPS, end = t + len; t < end; t++) largest = Math.max(largest, rows[t] & 0x7FFF);
             }
             MemorySegment.copy(steps, 0, out, PAIR, base + p0 * STEP_BYTES, len * half);
