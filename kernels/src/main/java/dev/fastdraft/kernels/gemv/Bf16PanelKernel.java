@@ -15,22 +15,23 @@ import jdk.incubator.vector.IntVector;
  * of outputs, and each activation row is one broadcast multiplied into both. Accumulators stay per output,
  * so nothing is summed across lanes at the end.
  *
- * <p>Every output is the same chain in every tile: {@code acc = w[p] * x[p] + acc} for p = 0 .. k-1 from
- * zero. Results are therefore bit for bit the same whichever tile computes them, that is, whatever the
+ * <p>Every tile walks a panel's k steps as two halves in lockstep: step j, then step k/2 + j, for j below
+ * k/2, then step k - 1 alone when k is odd. Two halves are two weight streams per panel for the hardware
+ * prefetchers; with one stream, four rows from DRAM took the time of one row's reads plus that of the
+ * multiply-adds, as if the two never overlapped (kernels/README.md, "Where the time of several rows goes").
+ * Every output is the same chain in every tile, {@code acc = w[p] * x[p] + acc} from zero for p = 0, k/2,
+ * 1, k/2 + 1, ..., so results are bit for bit the same whichever tile computes them, that is, whatever the
  * number of rows in the call: a draft token verified with others gets the logits a decode step would give.
+ * {@link PanelGemm} lays out the activations in that order.
  *
- * <p>Tiles keep 8 to 12 accumulators (two FMA pipes times four cycles of latency want 8 independent
- * chains) and no more: with AVX2's 16 registers, more spill. Results go to {@code out[r * ldo + c]}, a
- * float[] of the calling task, so that these loops only ever store to heap arrays.
+ * <p>Tiles keep 4 to 8 accumulators, and no more: with AVX2's 16 registers, more spill. Results go to
+ * {@code out[r * ldo + c]}, a float[] of the calling task, so that these loops only ever store to heap arrays.
  *
- * <p>C2 inlines a hot callee of up to 325 bytes of bytecode ({@code FreqInlineSize}) and stops inlining
- * once a compiled method reaches about 18000 nodes; a Vector API operation left out of line then works on
- * boxed vectors, many times slower. With every tile inlined into {@link PanelGemm}'s dispatch, the later
- * ones ran out of that budget (9-row verification 3x slower in 2 runs of 3, depending on which method C2
- * compiled first). So each dispatch method may inline one tile only ({@link #rows1x4} in {@code oneRow},
- * {@link #rows2x2} in {@code manyRows}) and the others are kept above 325 bytes: {@link #rows4} by writing
- * its stores out, {@link #rows3} and {@link #rows1x2} by taking two k steps per pass (then one for an odd
- * k; the same chain in the same order). {@code Bf16PanelKernelSizeTest} checks the sizes.
+ * <p>Each tile is longer than the 325 bytes of bytecode up to which C2 inlines a hot callee
+ * ({@code FreqInlineSize}), so each is compiled on its own. Inlined into {@link PanelGemm}'s dispatch, the
+ * tiles together ran past the roughly 18000 nodes at which C2 stops inlining, and a Vector API operation
+ * left out of line works on boxed vectors, many times slower (9-row verification 3x slower in 2 runs of 3,
+ * depending on which method C2 compiled first). {@code Bf16PanelKernelSizeTest} checks the sizes.
  */
 final class Bf16PanelKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -50,107 +51,127 @@ final class Bf16PanelKernel {
         return IntVector.fromMemorySegment(I, w, off, LE);
     }
 
-    private static void put(float[] out, int at, FloatVector lo, FloatVector hi) {
-        lo.intoArray(out, at);
-        hi.intoArray(out, at + HALF);
-    }
-
-    /** One row, four panels (four weight streams). */
-    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
-                        float[] out, int c0, int c1, int c2, int c3) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        for (int p = 0; p < k; p++) {
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
-            a0 = low(v0).fma(e, a0);
-            b0 = high(v0).fma(e, b0);
-            IntVector v1 = load(w, o1 + s);
-            a1 = low(v1).fma(e, a1);
-            b1 = high(v1).fma(e, b1);
-            IntVector v2 = load(w, o2 + s);
-            a2 = low(v2).fma(e, a2);
-            b2 = high(v2).fma(e, b2);
-            IntVector v3 = load(w, o3 + s);
-            a3 = low(v3).fma(e, a3);
-            b3 = high(v3).fma(e, b3);
-        }
-        put(out, c0, a0, b0);
-        put(out, c1, a1, b1);
-        put(out, c2, a2, b2);
-        put(out, c3, a3, b3);
-    }
-
-    /** One row, two panels. */
+    /** One row, two panels: four weight streams. */
     static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
-        int p = 0;
-        for (; p + 2 <= k; p += 2) {
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, e;
+        IntVector v0, v1;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 2) {
+            long s = j * STEP_BYTES;
+            e = FloatVector.broadcast(F, x[xi]);
+            v0 = load(w, o0 + s);
             a0 = low(v0).fma(e, a0);
             b0 = high(v0).fma(e, b0);
-            IntVector v1 = load(w, o1 + s);
+            v1 = load(w, o1 + s);
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
-            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
-            long sN = (p + 1) * STEP_BYTES;
-            IntVector v0N = load(w, o0 + sN);
-            a0 = low(v0N).fma(eN, a0);
-            b0 = high(v0N).fma(eN, b0);
-            IntVector v1N = load(w, o1 + sN);
-            a1 = low(v1N).fma(eN, a1);
-            b1 = high(v1N).fma(eN, b1);
-        }
-        for (; p < k; p++) {
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
+            e = FloatVector.broadcast(F, x[xi + 1]);
+            v0 = load(w, o0 + half + s);
             a0 = low(v0).fma(e, a0);
             b0 = high(v0).fma(e, b0);
-            IntVector v1 = load(w, o1 + s);
+            v1 = load(w, o1 + half + s);
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
         }
-        put(out, c0, a0, b0);
-        put(out, c1, a1, b1);
-    }
-
-    /** Two rows, two panels; the rows' activations interleaved from {@code xo}. */
-    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo,
-                        float[] out, int c0, int c1, int ldo) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c = a0, d = a0, e1 = a0, f1 = a0;
-        for (int p = 0, xi = xo; p < k; p++, xi += 2) {
-            FloatVector r0 = FloatVector.broadcast(F, x[xi]), r1 = FloatVector.broadcast(F, x[xi + 1]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
-            FloatVector l0 = low(v0), h0 = high(v0);
-            a0 = l0.fma(r0, a0);
-            b0 = h0.fma(r0, b0);
-            a1 = l0.fma(r1, a1);
-            b1 = h0.fma(r1, b1);
-            IntVector v1 = load(w, o1 + s);
-            FloatVector l1 = low(v1), h1 = high(v1);
-            c = l1.fma(r0, c);
-            d = h1.fma(r0, d);
-            e1 = l1.fma(r1, e1);
-            f1 = h1.fma(r1, f1);
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            e = FloatVector.broadcast(F, x[xi]);
+            v0 = load(w, o0 + s);
+            a0 = low(v0).fma(e, a0);
+            b0 = high(v0).fma(e, b0);
+            v1 = load(w, o1 + s);
+            a1 = low(v1).fma(e, a1);
+            b1 = high(v1).fma(e, b1);
         }
-        put(out, c0, a0, b0);
-        put(out, c0 + ldo, a1, b1);
-        put(out, c1, c, d);
-        put(out, c1 + ldo, e1, f1);
+        a0.intoArray(out, c0);
+        b0.intoArray(out, c0 + HALF);
+        a1.intoArray(out, c1);
+        b1.intoArray(out, c1 + HALF);
     }
 
-    /** Three rows, one panel; the rows' activations interleaved from {@code xo}. */
+    /** Two rows, two panels (four weight streams); the rows' activations interleaved from {@code xo}. */
+    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0, r0, r1, l, h;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 4) {
+            long s = j * STEP_BYTES;
+            r0 = FloatVector.broadcast(F, x[xi]);
+            r1 = FloatVector.broadcast(F, x[xi + 1]);
+            v = load(w, o0 + s);
+            l = low(v);
+            h = high(v);
+            a0 = l.fma(r0, a0);
+            b0 = h.fma(r0, b0);
+            a1 = l.fma(r1, a1);
+            b1 = h.fma(r1, b1);
+            v = load(w, o1 + s);
+            l = low(v);
+            h = high(v);
+            c0 = l.fma(r0, c0);
+            d0 = h.fma(r0, d0);
+            c1 = l.fma(r1, c1);
+            d1 = h.fma(r1, d1);
+            r0 = FloatVector.broadcast(F, x[xi + 2]);
+            r1 = FloatVector.broadcast(F, x[xi + 3]);
+            v = load(w, o0 + half + s);
+            l = low(v);
+            h = high(v);
+            a0 = l.fma(r0, a0);
+            b0 = h.fma(r0, b0);
+            a1 = l.fma(r1, a1);
+            b1 = h.fma(r1, b1);
+            v = load(w, o1 + half + s);
+            l = low(v);
+            h = high(v);
+            c0 = l.fma(r0, c0);
+            d0 = h.fma(r0, d0);
+            c1 = l.fma(r1, c1);
+            d1 = h.fma(r1, d1);
+        }
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            r0 = FloatVector.broadcast(F, x[xi]);
+            r1 = FloatVector.broadcast(F, x[xi + 1]);
+            v = load(w, o0 + s);
+            l = low(v);
+            h = high(v);
+            a0 = l.fma(r0, a0);
+            b0 = h.fma(r0, b0);
+            a1 = l.fma(r1, a1);
+            b1 = h.fma(r1, b1);
+            v = load(w, o1 + s);
+            l = low(v);
+            h = high(v);
+            c0 = l.fma(r0, c0);
+            d0 = h.fma(r0, d0);
+            c1 = l.fma(r1, c1);
+            d1 = h.fma(r1, d1);
+        }
+        a0.intoArray(out, p0);
+        b0.intoArray(out, p0 + HALF);
+        a1.intoArray(out, p0 + ldo);
+        b1.intoArray(out, p0 + ldo + HALF);
+        c0.intoArray(out, p1);
+        d0.intoArray(out, p1 + HALF);
+        c1.intoArray(out, p1 + ldo);
+        d1.intoArray(out, p1 + ldo + HALF);
+    }
+
+    /** Three rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
     static void rows3(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
-        int p = 0, xi = xo;
-        for (; p + 2 <= k; p += 2, xi += 6) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xi]);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, l, h, e;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 6) {
+            long s = j * STEP_BYTES;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
             e = FloatVector.broadcast(F, x[xi + 1]);
@@ -159,22 +180,25 @@ final class Bf16PanelKernel {
             e = FloatVector.broadcast(F, x[xi + 2]);
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
-            IntVector vN = load(w, o + (p + 1) * STEP_BYTES);
-            FloatVector lN = low(vN), hN = high(vN);
-            FloatVector eN = FloatVector.broadcast(F, x[xi + 3]);
-            a0 = lN.fma(eN, a0);
-            b0 = hN.fma(eN, b0);
-            eN = FloatVector.broadcast(F, x[xi + 4]);
-            a1 = lN.fma(eN, a1);
-            b1 = hN.fma(eN, b1);
-            eN = FloatVector.broadcast(F, x[xi + 5]);
-            a2 = lN.fma(eN, a2);
-            b2 = hN.fma(eN, b2);
+            v = load(w, o + half + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi + 3]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 4]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 5]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
         }
-        for (; p < k; p++, xi += 3) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xi]);
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
             e = FloatVector.broadcast(F, x[xi + 1]);
@@ -184,18 +208,59 @@ final class Bf16PanelKernel {
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
         }
-        put(out, c, a0, b0);
-        put(out, c + ldo, a1, b1);
-        put(out, c + 2 * ldo, a2, b2);
+        a0.intoArray(out, c);
+        b0.intoArray(out, c + HALF);
+        a1.intoArray(out, c + ldo);
+        b1.intoArray(out, c + ldo + HALF);
+        a2.intoArray(out, c + 2 * ldo);
+        b2.intoArray(out, c + 2 * ldo + HALF);
     }
 
-    /** Four rows, one panel; the rows' activations interleaved from {@code xo}. */
+    /** Four rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
     static void rows4(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        for (int p = 0, xi = xo; p < k; p++, xi += 4) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xi]);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, l, h, e;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 8) {
+            long s = j * STEP_BYTES;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 1]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 2]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[xi + 3]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+            v = load(w, o + half + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi + 4]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 5]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 6]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[xi + 7]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+        }
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
             e = FloatVector.broadcast(F, x[xi + 1]);
@@ -208,7 +273,6 @@ final class Bf16PanelKernel {
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }
-        // written out rather than through put(): see the class comment
         a0.intoArray(out, c);
         b0.intoArray(out, c + HALF);
         a1.intoArray(out, c + ldo);

@@ -22,9 +22,9 @@ import jdk.incubator.vector.IntVector;
  *
  * <p>The same C2 limits apply as for the BF16 tiles (see there), closer: {@link PanelGemm} gives these tiles
  * their own dispatch methods, and {@code Bf16PanelKernelSizeTest} checks their sizes too. The stores are
- * written out rather than through a helper: with the heavier decode, the one-row tiles reached C2's node
- * limit before it inlined the helper, and the vectors handed to it were boxed (one row at 6 GB/s instead
- * of 19.5, 4 + 1 rows 2.3 times slower than 4).
+ * written out rather than through a helper (in both classes): with the heavier decode, the one-row tiles
+ * reached C2's node limit before it inlined the helper, and the vectors handed to it were boxed (one row at
+ * 6 GB/s instead of 19.5, 4 + 1 rows 2.3 times slower than 4).
  */
 final class F16PanelKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -47,65 +47,36 @@ final class F16PanelKernel {
         return IntVector.fromMemorySegment(I, w, off, LE);
     }
 
-    /** One row, four panels (four weight streams). */
-    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
-                        float[] out, int c0, int c1, int c2, int c3) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        for (int p = 0; p < k; p++) {
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
-            a0 = low(v0).fma(e, a0);
-            b0 = high(v0).fma(e, b0);
-            IntVector v1 = load(w, o1 + s);
-            a1 = low(v1).fma(e, a1);
-            b1 = high(v1).fma(e, b1);
-            IntVector v2 = load(w, o2 + s);
-            a2 = low(v2).fma(e, a2);
-            b2 = high(v2).fma(e, b2);
-            IntVector v3 = load(w, o3 + s);
-            a3 = low(v3).fma(e, a3);
-            b3 = high(v3).fma(e, b3);
-        }
-        a0.intoArray(out, c0);
-        b0.intoArray(out, c0 + HALF);
-        a1.intoArray(out, c1);
-        b1.intoArray(out, c1 + HALF);
-        a2.intoArray(out, c2);
-        b2.intoArray(out, c2 + HALF);
-        a3.intoArray(out, c3);
-        b3.intoArray(out, c3 + HALF);
-    }
-
-    /** One row, two panels. */
+    /** One row, two panels: four weight streams. */
     static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0;
-        int p = 0;
-        for (; p + 2 <= k; p += 2) {
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, e;
+        IntVector v0, v1;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 2) {
+            long s = j * STEP_BYTES;
+            e = FloatVector.broadcast(F, x[xi]);
+            v0 = load(w, o0 + s);
             a0 = low(v0).fma(e, a0);
             b0 = high(v0).fma(e, b0);
-            IntVector v1 = load(w, o1 + s);
+            v1 = load(w, o1 + s);
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
-            FloatVector eN = FloatVector.broadcast(F, x[xo + p + 1]);
-            long sN = (p + 1) * STEP_BYTES;
-            IntVector v0N = load(w, o0 + sN);
-            a0 = low(v0N).fma(eN, a0);
-            b0 = high(v0N).fma(eN, b0);
-            IntVector v1N = load(w, o1 + sN);
-            a1 = low(v1N).fma(eN, a1);
-            b1 = high(v1N).fma(eN, b1);
-        }
-        for (; p < k; p++) {
-            FloatVector e = FloatVector.broadcast(F, x[xo + p]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
+            e = FloatVector.broadcast(F, x[xi + 1]);
+            v0 = load(w, o0 + half + s);
             a0 = low(v0).fma(e, a0);
             b0 = high(v0).fma(e, b0);
-            IntVector v1 = load(w, o1 + s);
+            v1 = load(w, o1 + half + s);
+            a1 = low(v1).fma(e, a1);
+            b1 = high(v1).fma(e, b1);
+        }
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            e = FloatVector.broadcast(F, x[xi]);
+            v0 = load(w, o0 + s);
+            a0 = low(v0).fma(e, a0);
+            b0 = high(v0).fma(e, b0);
+            v1 = load(w, o1 + s);
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
         }
@@ -115,44 +86,88 @@ final class F16PanelKernel {
         b1.intoArray(out, c1 + HALF);
     }
 
-    /** Two rows, two panels; the rows' activations interleaved from {@code xo}. */
-    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo,
-                        float[] out, int c0, int c1, int ldo) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c = a0, d = a0, e1 = a0, f1 = a0;
-        for (int p = 0, xi = xo; p < k; p++, xi += 2) {
-            FloatVector r0 = FloatVector.broadcast(F, x[xi]), r1 = FloatVector.broadcast(F, x[xi + 1]);
-            long s = p * STEP_BYTES;
-            IntVector v0 = load(w, o0 + s);
-            FloatVector l0 = low(v0), h0 = high(v0);
-            a0 = l0.fma(r0, a0);
-            b0 = h0.fma(r0, b0);
-            a1 = l0.fma(r1, a1);
-            b1 = h0.fma(r1, b1);
-            IntVector v1 = load(w, o1 + s);
-            FloatVector l1 = low(v1), h1 = high(v1);
-            c = l1.fma(r0, c);
-            d = h1.fma(r0, d);
-            e1 = l1.fma(r1, e1);
-            f1 = h1.fma(r1, f1);
+    /** Two rows, two panels (four weight streams); the rows' activations interleaved from {@code xo}. */
+    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0, r0, r1, l, h;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 4) {
+            long s = j * STEP_BYTES;
+            r0 = FloatVector.broadcast(F, x[xi]);
+            r1 = FloatVector.broadcast(F, x[xi + 1]);
+            v = load(w, o0 + s);
+            l = low(v);
+            h = high(v);
+            a0 = l.fma(r0, a0);
+            b0 = h.fma(r0, b0);
+            a1 = l.fma(r1, a1);
+            b1 = h.fma(r1, b1);
+            v = load(w, o1 + s);
+            l = low(v);
+            h = high(v);
+            c0 = l.fma(r0, c0);
+            d0 = h.fma(r0, d0);
+            c1 = l.fma(r1, c1);
+            d1 = h.fma(r1, d1);
+            r0 = FloatVector.broadcast(F, x[xi + 2]);
+            r1 = FloatVector.broadcast(F, x[xi + 3]);
+            v = load(w, o0 + half + s);
+            l = low(v);
+            h = high(v);
+            a0 = l.fma(r0, a0);
+            b0 = h.fma(r0, b0);
+            a1 = l.fma(r1, a1);
+            b1 = h.fma(r1, b1);
+            v = load(w, o1 + half + s);
+            l = low(v);
+            h = high(v);
+            c0 = l.fma(r0, c0);
+            d0 = h.fma(r0, d0);
+            c1 = l.fma(r1, c1);
+            d1 = h.fma(r1, d1);
         }
-        a0.intoArray(out, c0);
-        b0.intoArray(out, c0 + HALF);
-        a1.intoArray(out, c0 + ldo);
-        b1.intoArray(out, c0 + ldo + HALF);
-        c.intoArray(out, c1);
-        d.intoArray(out, c1 + HALF);
-        e1.intoArray(out, c1 + ldo);
-        f1.intoArray(out, c1 + ldo + HALF);
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            r0 = FloatVector.broadcast(F, x[xi]);
+            r1 = FloatVector.broadcast(F, x[xi + 1]);
+            v = load(w, o0 + s);
+            l = low(v);
+            h = high(v);
+            a0 = l.fma(r0, a0);
+            b0 = h.fma(r0, b0);
+            a1 = l.fma(r1, a1);
+            b1 = h.fma(r1, b1);
+            v = load(w, o1 + s);
+            l = low(v);
+            h = high(v);
+            c0 = l.fma(r0, c0);
+            d0 = h.fma(r0, d0);
+            c1 = l.fma(r1, c1);
+            d1 = h.fma(r1, d1);
+        }
+        a0.intoArray(out, p0);
+        b0.intoArray(out, p0 + HALF);
+        a1.intoArray(out, p0 + ldo);
+        b1.intoArray(out, p0 + ldo + HALF);
+        c0.intoArray(out, p1);
+        d0.intoArray(out, p1 + HALF);
+        c1.intoArray(out, p1 + ldo);
+        d1.intoArray(out, p1 + ldo + HALF);
     }
 
-    /** Three rows, one panel; the rows' activations interleaved from {@code xo}. */
+    /** Three rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
     static void rows3(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
-        int p = 0, xi = xo;
-        for (; p + 2 <= k; p += 2, xi += 6) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xi]);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, l, h, e;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 6) {
+            long s = j * STEP_BYTES;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
             e = FloatVector.broadcast(F, x[xi + 1]);
@@ -161,22 +176,25 @@ final class F16PanelKernel {
             e = FloatVector.broadcast(F, x[xi + 2]);
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
-            IntVector vN = load(w, o + (p + 1) * STEP_BYTES);
-            FloatVector lN = low(vN), hN = high(vN);
-            FloatVector eN = FloatVector.broadcast(F, x[xi + 3]);
-            a0 = lN.fma(eN, a0);
-            b0 = hN.fma(eN, b0);
-            eN = FloatVector.broadcast(F, x[xi + 4]);
-            a1 = lN.fma(eN, a1);
-            b1 = hN.fma(eN, b1);
-            eN = FloatVector.broadcast(F, x[xi + 5]);
-            a2 = lN.fma(eN, a2);
-            b2 = hN.fma(eN, b2);
+            v = load(w, o + half + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi + 3]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 4]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 5]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
         }
-        for (; p < k; p++, xi += 3) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xi]);
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
             e = FloatVector.broadcast(F, x[xi + 1]);
@@ -194,13 +212,51 @@ final class F16PanelKernel {
         b2.intoArray(out, c + 2 * ldo + HALF);
     }
 
-    /** Four rows, one panel; the rows' activations interleaved from {@code xo}. */
+    /** Four rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
     static void rows4(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        for (int p = 0, xi = xo; p < k; p++, xi += 4) {
-            IntVector v = load(w, o + p * STEP_BYTES);
-            FloatVector l = low(v), h = high(v);
-            FloatVector e = FloatVector.broadcast(F, x[xi]);
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, l, h, e;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int xi = xo;
+        for (int j = 0; j < k / 2; j++, xi += 8) {
+            long s = j * STEP_BYTES;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 1]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 2]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[xi + 3]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+            v = load(w, o + half + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi + 4]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 5]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 6]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[xi + 7]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+        }
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
             a0 = l.fma(e, a0);
             b0 = h.fma(e, b0);
             e = FloatVector.broadcast(F, x[xi + 1]);
@@ -213,7 +269,6 @@ final class F16PanelKernel {
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }
-        // stores written out, as everywhere in this class
         a0.intoArray(out, c);
         b0.intoArray(out, c + HALF);
         a1.intoArray(out, c + ldo);

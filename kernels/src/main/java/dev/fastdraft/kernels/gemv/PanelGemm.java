@@ -18,9 +18,10 @@ import java.util.function.IntConsumer;
  * same weights, 2 threads, from DRAM (kernels/README.md): about as fast for 1 row and 1.3-1.9x faster for
  * 2 to 8 rows.
  *
- * <p>Panels are split among the pool's threads in contiguous ranges. One row takes four panels at a time
- * from four places of its range, so each thread reads four weight streams; more rows take the panels two at
- * a time, in groups of four rows (then 3, 2 or 1), every group after the first finding the panel in cache.
+ * <p>Panels are split among the pool's threads in contiguous ranges and taken two at a time. Every tile
+ * reads a panel's two halves of k side by side (two weight streams per panel; see {@link Bf16PanelKernel}).
+ * One row takes both panels at once, four streams; more rows go in groups of four (then 3, 2 or 1), every
+ * group after the first finding the panels in cache.
  */
 public final class PanelGemm {
     /** Weight bytes below which one more task is not worth its hand-over. */
@@ -74,31 +75,33 @@ public final class PanelGemm {
 
     /**
      * The activations in the order the tiles read them: rows in groups of four (the last group 1 to 3 rows),
-     * each group's rows interleaved, so a k step's broadcasts sit side by side at one index. With
-     * {@code resultScale} (F16 panels, whose weights decode to their value times 2^-112) each row is scaled
-     * by 2^112, or by less where that would overflow, and {@code resultScale[r]} gets what row r's results
-     * must then be multiplied by: 1, or the power of two given up. Powers of two are exact, so the products
-     * are those of the unscaled values.
+     * each group's rows interleaved, so a k step's broadcasts sit side by side at one index, and the k steps
+     * in the tiles' order: 0, k/2, 1, k/2 + 1, ..., then k - 1 when k is odd (see {@link Bf16PanelKernel}).
+     * With {@code resultScale} (F16 panels, whose weights decode to their value times 2^-112) each row is
+     * scaled by 2^112, or by less where that would overflow, and {@code resultScale[r]} gets what row r's
+     * results must then be multiplied by: 1, or the power of two given up. Powers of two are exact, so the
+     * products are those of the unscaled values.
      */
     private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float[] resultScale) {
         float[] xa = new float[rows * k];
-        float[] row = rows > 1 || resultScale != null ? new float[k] : null;
+        float[] row = new float[k];
+        int half = k / 2;
         for (int g = 0; g < rows; g += 4) {
             int size = Math.min(4, rows - g);
             for (int i = 0; i < size; i++) {
-                long from = (xOff + (long) (g + i) * ldx) * Float.BYTES;
-                if (size == 1 && resultScale == null) {
-                    MemorySegment.copy(x, FLOAT, from, xa, g * k, k);
-                    continue;
-                }
-                MemorySegment.copy(x, FLOAT, from, row, 0, k);
+                MemorySegment.copy(x, FLOAT, (xOff + (long) (g + i) * ldx) * Float.BYTES, row, 0, k);
                 float scale = 1f;
                 if (resultScale != null) {
                     int shift = f16Shift(row, k);
                     scale = Math.scalb(1f, shift);
                     resultScale[g + i] = Math.scalb(1f, F16_SHIFT - shift);
                 }
-                for (int p = 0, at = g * k + i; p < k; p++, at += size) xa[at] = row[p] * scale;
+                int at = g * k + i;
+                for (int p = 0; p < half; p++, at += 2 * size) {
+                    xa[at] = row[p] * scale;
+                    xa[at + size] = row[half + p] * scale;
+                }
+                if (k % 2 != 0) xa[at] = row[k - 1] * scale;
             }
         }
         return xa;
@@ -126,13 +129,7 @@ public final class PanelGemm {
         MemorySegment seg = w.segment();
         int k = w.k();
         long pb = w.panelBytes();
-        int spread = (to - from) / 4;
-        for (int i = 0; i < spread; i++) {
-            int q0 = from + i, q1 = q0 + spread, q2 = q1 + spread, q3 = q2 + spread;
-            Bf16PanelKernel.rows1x4(seg, q0 * pb, q1 * pb, q2 * pb, q3 * pb, k, x, 0,
-                    out, (q0 - from) * WIDTH, (q1 - from) * WIDTH, (q2 - from) * WIDTH, (q3 - from) * WIDTH);
-        }
-        for (int q = from + 4 * spread; q < to; q += 2) {
+        for (int q = from; q < to; q += 2) {
             int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
             Bf16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
         }
@@ -170,13 +167,7 @@ public final class PanelGemm {
         MemorySegment seg = w.segment();
         int k = w.k();
         long pb = w.panelBytes();
-        int spread = (to - from) / 4;
-        for (int i = 0; i < spread; i++) {
-            int q0 = from + i, q1 = q0 + spread, q2 = q1 + spread, q3 = q2 + spread;
-            F16PanelKernel.rows1x4(seg, q0 * pb, q1 * pb, q2 * pb, q3 * pb, k, x, 0,
-                    out, (q0 - from) * WIDTH, (q1 - from) * WIDTH, (q2 - from) * WIDTH, (q3 - from) * WIDTH);
-        }
-        for (int q = from + 4 * spread; q < to; q += 2) {
+        for (int q = from; q < to; q += 2) {
             int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
             F16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
         }
