@@ -74,8 +74,18 @@ public final class PanelGemm {
     }
 
     /**
-     * The activations in the order the tiles read them: rows in groups of four (the last group 1 to 3 rows),
-     * each group's rows interleaved, so a k step's broadcasts sit side by side at one index, and the k steps
+     * Rows in the group that starts at row {@code r}: fours, then 3, 2 or 1, but a last 4 + 2 as 3 + 3: the 2 x 2
+     * tile spills two accumulators to the stack every step (C2 loads all four of its weight vectors first), so
+     * as the group that finds the panels in cache it ran slower than 3 rows.
+     */
+    static int groupSize(int rows, int r) {
+        int left = rows - r;
+        return left == 6 ? 3 : Math.min(4, left);
+    }
+
+    /**
+     * The activations in the order the tiles read them: rows in the groups of {@link #groupSize}, each
+     * group's rows interleaved, so a k step's broadcasts sit side by side at one index, and the k steps
      * in the tiles' order: 0, k/2, 1, k/2 + 1, ..., then k - 1 when k is odd (see {@link Bf16PanelKernel}).
      * With {@code resultScale} (F16 panels, whose weights decode to their value times 2^-112) each row is
      * scaled by 2^112, or by less where that would overflow, and {@code resultScale[r]} gets what row r's
@@ -86,8 +96,8 @@ public final class PanelGemm {
         float[] xa = new float[rows * k];
         float[] row = new float[k];
         int half = k / 2;
-        for (int g = 0; g < rows; g += 4) {
-            int size = Math.min(4, rows - g);
+        for (int g = 0, size; g < rows; g += size) {
+            size = groupSize(rows, g);
             for (int i = 0; i < size; i++) {
                 MemorySegment.copy(x, FLOAT, (xOff + (long) (g + i) * ldx) * Float.BYTES, row, 0, k);
                 float scale = 1f;
@@ -144,19 +154,20 @@ public final class PanelGemm {
             int q1 = pair ? q + 1 : q;
             long o0 = q * pb, o1 = q1 * pb;
             int c0 = (q - from) * WIDTH, c1 = (q1 - from) * WIDTH;
-            int r = 0;
-            for (; rows - r >= 4; r += 4) {
-                Bf16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                if (pair) Bf16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
-            }
-            switch (rows - r) {
-                case 3 -> {
-                    Bf16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                    if (pair) Bf16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+            for (int r = 0, size; r < rows; r += size) {
+                size = groupSize(rows, r);
+                switch (size) {
+                    case 4 -> {
+                        Bf16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                        if (pair) Bf16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                    }
+                    case 3 -> {
+                        Bf16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                        if (pair) Bf16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                    }
+                    case 2 -> Bf16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
+                    default -> Bf16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
                 }
-                case 2 -> Bf16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
-                case 1 -> Bf16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
-                default -> { }
             }
         }
     }
@@ -182,19 +193,20 @@ public final class PanelGemm {
             int q1 = pair ? q + 1 : q;
             long o0 = q * pb, o1 = q1 * pb;
             int c0 = (q - from) * WIDTH, c1 = (q1 - from) * WIDTH;
-            int r = 0;
-            for (; rows - r >= 4; r += 4) {
-                F16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                if (pair) F16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
-            }
-            switch (rows - r) {
-                case 3 -> {
-                    F16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                    if (pair) F16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+            for (int r = 0, size; r < rows; r += size) {
+                size = groupSize(rows, r);
+                switch (size) {
+                    case 4 -> {
+                        F16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                        if (pair) F16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                    }
+                    case 3 -> {
+                        F16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
+                        if (pair) F16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                    }
+                    case 2 -> F16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
+                    default -> F16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
                 }
-                case 2 -> F16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
-                case 1 -> F16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
-                default -> { }
             }
         }
     }
