@@ -51,6 +51,59 @@ final class Bf16PanelKernel {
         return IntVector.fromMemorySegment(I, w, off, LE);
     }
 
+    /**
+     * One row, four panels: eight weight streams, eight accumulators. One k step per pass, the two halves
+     * taking turns, rather than both halves per pass as in the other tiles: C2 issues a pass's loads first,
+     * and eight of them next to eight accumulators spilled and ran five times slower.
+     */
+    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
+                        float[] out, int c0, int c1, int c2, int c3) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, e;
+        IntVector v;
+        long half = (k / 2) * STEP_BYTES;
+        int t = 0;
+        for (int end = 2 * (k / 2); t < end; t++) {
+            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
+            e = FloatVector.broadcast(F, x[xo + t]);
+            v = load(w, o0 + s);
+            a0 = low(v).fma(e, a0);
+            b0 = high(v).fma(e, b0);
+            v = load(w, o1 + s);
+            a1 = low(v).fma(e, a1);
+            b1 = high(v).fma(e, b1);
+            v = load(w, o2 + s);
+            a2 = low(v).fma(e, a2);
+            b2 = high(v).fma(e, b2);
+            v = load(w, o3 + s);
+            a3 = low(v).fma(e, a3);
+            b3 = high(v).fma(e, b3);
+        }
+        if (k % 2 != 0) {
+            long s = 2 * half;
+            e = FloatVector.broadcast(F, x[xo + t]);
+            v = load(w, o0 + s);
+            a0 = low(v).fma(e, a0);
+            b0 = high(v).fma(e, b0);
+            v = load(w, o1 + s);
+            a1 = low(v).fma(e, a1);
+            b1 = high(v).fma(e, b1);
+            v = load(w, o2 + s);
+            a2 = low(v).fma(e, a2);
+            b2 = high(v).fma(e, b2);
+            v = load(w, o3 + s);
+            a3 = low(v).fma(e, a3);
+            b3 = high(v).fma(e, b3);
+        }
+        a0.intoArray(out, c0);
+        b0.intoArray(out, c0 + HALF);
+        a1.intoArray(out, c1);
+        b1.intoArray(out, c1 + HALF);
+        a2.intoArray(out, c2);
+        b2.intoArray(out, c2 + HALF);
+        a3.intoArray(out, c3);
+        b3.intoArray(out, c3 + HALF);
+    }
+
     /** One row, two panels: four weight streams. */
     static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, e;

@@ -15,13 +15,13 @@ import java.util.function.IntConsumer;
  * across lanes per output. Here a k step of a panel is one load that decodes to two vectors of outputs,
  * each activation is a broadcast shared by both, and the accumulators already are the outputs: with 4 rows
  * that is 8 multiply-adds per weight load and no reduction. Measured against {@link SkinnyGemm} on the
- * same weights, 2 threads, from DRAM (kernels/README.md): about as fast for 1 row and 1.3-1.9x faster for
- * 2 to 8 rows.
+ * same weights, 2 threads, from DRAM (kernels/README.md): about as fast for 1 row, and for 2 to 8 rows
+ * 1.3-1.9x faster with one stream per panel, more with two.
  *
- * <p>Panels are split among the pool's threads in contiguous ranges and taken two at a time. Every tile
- * reads a panel's two halves of k side by side (two weight streams per panel; see {@link Bf16PanelKernel}).
- * One row takes both panels at once, four streams; more rows go in groups of four (then 3, 2 or 1), every
- * group after the first finding the panels in cache.
+ * <p>Panels are split among the pool's threads in contiguous ranges. Every tile reads a panel's two halves
+ * of k side by side (two weight streams per panel; see {@link Bf16PanelKernel}). One row takes four panels
+ * at a time (then two); more rows take two at a time, in groups of four rows (then 3, 2 or 1), every group
+ * after the first finding the panels in cache.
  */
 public final class PanelGemm {
     /** Weight bytes below which one more task is not worth its hand-over. */
@@ -139,7 +139,12 @@ public final class PanelGemm {
         MemorySegment seg = w.segment();
         int k = w.k();
         long pb = w.panelBytes();
-        for (int q = from; q < to; q += 2) {
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            Bf16PanelKernel.rows1x4(seg, q * pb, (q + 1) * pb, (q + 2) * pb, (q + 3) * pb, k, x, 0,
+                    out, (q - from) * WIDTH, (q + 1 - from) * WIDTH, (q + 2 - from) * WIDTH, (q + 3 - from) * WIDTH);
+        }
+        for (; q < to; q += 2) {
             int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
             Bf16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
         }
@@ -178,7 +183,12 @@ public final class PanelGemm {
         MemorySegment seg = w.segment();
         int k = w.k();
         long pb = w.panelBytes();
-        for (int q = from; q < to; q += 2) {
+        int q = from;
+        for (; q + 4 <= to; q += 4) {
+            F16PanelKernel.rows1x4(seg, q * pb, (q + 1) * pb, (q + 2) * pb, (q + 3) * pb, k, x, 0,
+                    out, (q - from) * WIDTH, (q + 1 - from) * WIDTH, (q + 2 - from) * WIDTH, (q + 3 - from) * WIDTH);
+        }
+        for (; q < to; q += 2) {
             int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
             F16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
         }
