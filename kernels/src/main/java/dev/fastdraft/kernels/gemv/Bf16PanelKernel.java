@@ -15,23 +15,24 @@ import jdk.incubator.vector.IntVector;
  * of outputs, and each activation row is one broadcast multiplied into both. Accumulators stay per output,
  * so nothing is summed across lanes at the end.
  *
- * <p>Every tile walks a panel's k steps as two halves in lockstep: step j, then step k/2 + j, for j below
- * k/2, then step k - 1 alone when k is odd. Two halves are two weight streams per panel for the hardware
- * prefetchers; with one stream, four rows from DRAM took the time of one row's reads plus that of the
+ * <p>Every tile walks a panel's steps as two halves in lockstep: step j, then step s/2 + j, for j below
+ * s/2, where s is k made even with a zero step ({@link Panels#steps}). Two halves are two weight streams
+ * per panel for the hardware prefetchers; with one stream, four rows from DRAM took the time of one row's reads plus that of the
  * multiply-adds, as if the two never overlapped (kernels/README.md, "Where the time of several rows goes").
- * Every output is the same chain in every tile, {@code acc = w[p] * x[p] + acc} from zero for p = 0, k/2,
- * 1, k/2 + 1, ..., so results are bit for bit the same whichever tile computes them, that is, whatever the
+ * Every output is the same chain in every tile, {@code acc = w[p] * x[p] + acc} from zero for p = 0, s/2,
+ * 1, s/2 + 1, ..., so results are bit for bit the same whichever tile computes them, that is, whatever the
  * number of rows in the call: a draft token verified with others gets the logits a decode step would give.
  * {@link PanelGemm} lays out the activations in that order.
  *
  * <p>Tiles keep 4 to 8 accumulators, and no more: with AVX2's 16 registers, more spill. Results go to
  * {@code out[r * ldo + c]}, a float[] of the calling task, so that these loops only ever store to heap arrays.
  *
- * <p>Each tile is longer than the 325 bytes of bytecode up to which C2 inlines a hot callee
- * ({@code FreqInlineSize}), so each is compiled on its own. Inlined into {@link PanelGemm}'s dispatch, the
- * tiles together ran past the roughly 18000 nodes at which C2 stops inlining, and a Vector API operation
- * left out of line works on boxed vectors, many times slower (9-row verification 3x slower in 2 runs of 3,
- * depending on which method C2 compiled first). {@code Bf16PanelKernelSizeTest} checks the sizes.
+ * <p>Each tile but {@link #rows1x2} is longer than the 325 bytes of bytecode up to which C2 inlines a hot
+ * callee ({@code FreqInlineSize}), so each is compiled on its own, and the dispatch methods inline at most
+ * {@code rows1x2}. With every tile inlined into {@link PanelGemm}'s dispatch, the tiles together ran past the
+ * roughly 18000 nodes at which C2 stops inlining, and a Vector API operation left out of line works on
+ * boxed vectors, many times slower (9-row verification 3x slower in 2 runs of 3, depending on which method
+ * C2 compiled first). {@code Bf16PanelKernelSizeTest} checks the sizes.
  */
 final class Bf16PanelKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -56,30 +57,13 @@ final class Bf16PanelKernel {
      * taking turns, rather than both halves per pass as in the other tiles: C2 issues a pass's loads first,
      * and eight of them next to eight accumulators spilled and ran five times slower.
      */
-    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
+    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int steps, float[] x, int xo,
                         float[] out, int c0, int c1, int c2, int c3) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, e;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
-        int t = 0;
-        for (int end = 2 * (k / 2); t < end; t++) {
+        long half = (steps / 2) * STEP_BYTES;
+        for (int t = 0; t < steps; t++) {
             long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
-            e = FloatVector.broadcast(F, x[xo + t]);
-            v = load(w, o0 + s);
-            a0 = low(v).fma(e, a0);
-            b0 = high(v).fma(e, b0);
-            v = load(w, o1 + s);
-            a1 = low(v).fma(e, a1);
-            b1 = high(v).fma(e, b1);
-            v = load(w, o2 + s);
-            a2 = low(v).fma(e, a2);
-            b2 = high(v).fma(e, b2);
-            v = load(w, o3 + s);
-            a3 = low(v).fma(e, a3);
-            b3 = high(v).fma(e, b3);
-        }
-        if (k % 2 != 0) {
-            long s = 2 * half;
             e = FloatVector.broadcast(F, x[xo + t]);
             v = load(w, o0 + s);
             a0 = low(v).fma(e, a0);
@@ -105,12 +89,12 @@ final class Bf16PanelKernel {
     }
 
     /** One row, two panels: four weight streams. */
-    static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
+    static void rows1x2(MemorySegment w, long o0, long o1, int steps, float[] x, int xo, float[] out, int c0, int c1) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, e;
         IntVector v0, v1;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 2) {
+        for (int j = 0; j < steps / 2; j++, xi += 2) {
             long s = j * STEP_BYTES;
             e = FloatVector.broadcast(F, x[xi]);
             v0 = load(w, o0 + s);
@@ -127,16 +111,6 @@ final class Bf16PanelKernel {
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
         }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            e = FloatVector.broadcast(F, x[xi]);
-            v0 = load(w, o0 + s);
-            a0 = low(v0).fma(e, a0);
-            b0 = high(v0).fma(e, b0);
-            v1 = load(w, o1 + s);
-            a1 = low(v1).fma(e, a1);
-            b1 = high(v1).fma(e, b1);
-        }
         a0.intoArray(out, c0);
         b0.intoArray(out, c0 + HALF);
         a1.intoArray(out, c1);
@@ -144,12 +118,12 @@ final class Bf16PanelKernel {
     }
 
     /** Two rows, two panels (four weight streams); the rows' activations interleaved from {@code xo}. */
-    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
+    static void rows2x2(MemorySegment w, long o0, long o1, int steps, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0, r0, r1, l, h;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 4) {
+        for (int j = 0; j < steps / 2; j++, xi += 4) {
             long s = j * STEP_BYTES;
             r0 = FloatVector.broadcast(F, x[xi]);
             r1 = FloatVector.broadcast(F, x[xi + 1]);
@@ -184,25 +158,6 @@ final class Bf16PanelKernel {
             c1 = l.fma(r1, c1);
             d1 = h.fma(r1, d1);
         }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            r0 = FloatVector.broadcast(F, x[xi]);
-            r1 = FloatVector.broadcast(F, x[xi + 1]);
-            v = load(w, o0 + s);
-            l = low(v);
-            h = high(v);
-            a0 = l.fma(r0, a0);
-            b0 = h.fma(r0, b0);
-            a1 = l.fma(r1, a1);
-            b1 = h.fma(r1, b1);
-            v = load(w, o1 + s);
-            l = low(v);
-            h = high(v);
-            c0 = l.fma(r0, c0);
-            d0 = h.fma(r0, d0);
-            c1 = l.fma(r1, c1);
-            d1 = h.fma(r1, d1);
-        }
         a0.intoArray(out, p0);
         b0.intoArray(out, p0 + HALF);
         a1.intoArray(out, p0 + ldo);
@@ -214,12 +169,12 @@ final class Bf16PanelKernel {
     }
 
     /** Three rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
-    static void rows3(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
+    static void rows3(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, l, h, e;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 6) {
+        for (int j = 0; j < steps / 2; j++, xi += 6) {
             long s = j * STEP_BYTES;
             v = load(w, o + s);
             l = low(v);
@@ -246,21 +201,6 @@ final class Bf16PanelKernel {
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
         }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            v = load(w, o + s);
-            l = low(v);
-            h = high(v);
-            e = FloatVector.broadcast(F, x[xi]);
-            a0 = l.fma(e, a0);
-            b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[xi + 1]);
-            a1 = l.fma(e, a1);
-            b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[xi + 2]);
-            a2 = l.fma(e, a2);
-            b2 = h.fma(e, b2);
-        }
         a0.intoArray(out, c);
         b0.intoArray(out, c + HALF);
         a1.intoArray(out, c + ldo);
@@ -270,12 +210,12 @@ final class Bf16PanelKernel {
     }
 
     /** Four rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
-    static void rows4(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
+    static void rows4(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, l, h, e;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 8) {
+        for (int j = 0; j < steps / 2; j++, xi += 8) {
             long s = j * STEP_BYTES;
             v = load(w, o + s);
             l = low(v);
@@ -305,24 +245,6 @@ final class Bf16PanelKernel {
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
             e = FloatVector.broadcast(F, x[xi + 7]);
-            a3 = l.fma(e, a3);
-            b3 = h.fma(e, b3);
-        }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            v = load(w, o + s);
-            l = low(v);
-            h = high(v);
-            e = FloatVector.broadcast(F, x[xi]);
-            a0 = l.fma(e, a0);
-            b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[xi + 1]);
-            a1 = l.fma(e, a1);
-            b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[xi + 2]);
-            a2 = l.fma(e, a2);
-            b2 = h.fma(e, b2);
-            e = FloatVector.broadcast(F, x[xi + 3]);
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }

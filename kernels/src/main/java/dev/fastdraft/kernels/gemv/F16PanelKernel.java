@@ -52,30 +52,13 @@ final class F16PanelKernel {
      * taking turns, rather than both halves per pass as in the other tiles: C2 issues a pass's loads first,
      * and eight of them next to eight accumulators spilled and ran five times slower.
      */
-    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int k, float[] x, int xo,
+    static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int steps, float[] x, int xo,
                         float[] out, int c0, int c1, int c2, int c3) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, e;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
-        int t = 0;
-        for (int end = 2 * (k / 2); t < end; t++) {
+        long half = (steps / 2) * STEP_BYTES;
+        for (int t = 0; t < steps; t++) {
             long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
-            e = FloatVector.broadcast(F, x[xo + t]);
-            v = load(w, o0 + s);
-            a0 = low(v).fma(e, a0);
-            b0 = high(v).fma(e, b0);
-            v = load(w, o1 + s);
-            a1 = low(v).fma(e, a1);
-            b1 = high(v).fma(e, b1);
-            v = load(w, o2 + s);
-            a2 = low(v).fma(e, a2);
-            b2 = high(v).fma(e, b2);
-            v = load(w, o3 + s);
-            a3 = low(v).fma(e, a3);
-            b3 = high(v).fma(e, b3);
-        }
-        if (k % 2 != 0) {
-            long s = 2 * half;
             e = FloatVector.broadcast(F, x[xo + t]);
             v = load(w, o0 + s);
             a0 = low(v).fma(e, a0);
@@ -101,12 +84,12 @@ final class F16PanelKernel {
     }
 
     /** One row, two panels: four weight streams. */
-    static void rows1x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int c0, int c1) {
+    static void rows1x2(MemorySegment w, long o0, long o1, int steps, float[] x, int xo, float[] out, int c0, int c1) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, e;
         IntVector v0, v1;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 2) {
+        for (int j = 0; j < steps / 2; j++, xi += 2) {
             long s = j * STEP_BYTES;
             e = FloatVector.broadcast(F, x[xi]);
             v0 = load(w, o0 + s);
@@ -123,16 +106,6 @@ final class F16PanelKernel {
             a1 = low(v1).fma(e, a1);
             b1 = high(v1).fma(e, b1);
         }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            e = FloatVector.broadcast(F, x[xi]);
-            v0 = load(w, o0 + s);
-            a0 = low(v0).fma(e, a0);
-            b0 = high(v0).fma(e, b0);
-            v1 = load(w, o1 + s);
-            a1 = low(v1).fma(e, a1);
-            b1 = high(v1).fma(e, b1);
-        }
         a0.intoArray(out, c0);
         b0.intoArray(out, c0 + HALF);
         a1.intoArray(out, c1);
@@ -140,12 +113,12 @@ final class F16PanelKernel {
     }
 
     /** Two rows, two panels (four weight streams); the rows' activations interleaved from {@code xo}. */
-    static void rows2x2(MemorySegment w, long o0, long o1, int k, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
+    static void rows2x2(MemorySegment w, long o0, long o1, int steps, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0, r0, r1, l, h;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 4) {
+        for (int j = 0; j < steps / 2; j++, xi += 4) {
             long s = j * STEP_BYTES;
             r0 = FloatVector.broadcast(F, x[xi]);
             r1 = FloatVector.broadcast(F, x[xi + 1]);
@@ -180,25 +153,6 @@ final class F16PanelKernel {
             c1 = l.fma(r1, c1);
             d1 = h.fma(r1, d1);
         }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            r0 = FloatVector.broadcast(F, x[xi]);
-            r1 = FloatVector.broadcast(F, x[xi + 1]);
-            v = load(w, o0 + s);
-            l = low(v);
-            h = high(v);
-            a0 = l.fma(r0, a0);
-            b0 = h.fma(r0, b0);
-            a1 = l.fma(r1, a1);
-            b1 = h.fma(r1, b1);
-            v = load(w, o1 + s);
-            l = low(v);
-            h = high(v);
-            c0 = l.fma(r0, c0);
-            d0 = h.fma(r0, d0);
-            c1 = l.fma(r1, c1);
-            d1 = h.fma(r1, d1);
-        }
         a0.intoArray(out, p0);
         b0.intoArray(out, p0 + HALF);
         a1.intoArray(out, p0 + ldo);
@@ -210,12 +164,12 @@ final class F16PanelKernel {
     }
 
     /** Three rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
-    static void rows3(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
+    static void rows3(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, l, h, e;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 6) {
+        for (int j = 0; j < steps / 2; j++, xi += 6) {
             long s = j * STEP_BYTES;
             v = load(w, o + s);
             l = low(v);
@@ -242,21 +196,6 @@ final class F16PanelKernel {
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
         }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            v = load(w, o + s);
-            l = low(v);
-            h = high(v);
-            e = FloatVector.broadcast(F, x[xi]);
-            a0 = l.fma(e, a0);
-            b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[xi + 1]);
-            a1 = l.fma(e, a1);
-            b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[xi + 2]);
-            a2 = l.fma(e, a2);
-            b2 = h.fma(e, b2);
-        }
         a0.intoArray(out, c);
         b0.intoArray(out, c + HALF);
         a1.intoArray(out, c + ldo);
@@ -266,12 +205,12 @@ final class F16PanelKernel {
     }
 
     /** Four rows, one panel (two weight streams); the rows' activations interleaved from {@code xo}. */
-    static void rows4(MemorySegment w, long o, int k, float[] x, int xo, float[] out, int c, int ldo) {
+    static void rows4(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, l, h, e;
         IntVector v;
-        long half = (k / 2) * STEP_BYTES;
+        long half = (steps / 2) * STEP_BYTES;
         int xi = xo;
-        for (int j = 0; j < k / 2; j++, xi += 8) {
+        for (int j = 0; j < steps / 2; j++, xi += 8) {
             long s = j * STEP_BYTES;
             v = load(w, o + s);
             l = low(v);
@@ -301,24 +240,6 @@ final class F16PanelKernel {
             a2 = l.fma(e, a2);
             b2 = h.fma(e, b2);
             e = FloatVector.broadcast(F, x[xi + 7]);
-            a3 = l.fma(e, a3);
-            b3 = h.fma(e, b3);
-        }
-        if (k % 2 != 0) {
-            long s = 2 * half;
-            v = load(w, o + s);
-            l = low(v);
-            h = high(v);
-            e = FloatVector.broadcast(F, x[xi]);
-            a0 = l.fma(e, a0);
-            b0 = h.fma(e, b0);
-            e = FloatVector.broadcast(F, x[xi + 1]);
-            a1 = l.fma(e, a1);
-            b1 = h.fma(e, b1);
-            e = FloatVector.broadcast(F, x[xi + 2]);
-            a2 = l.fma(e, a2);
-            b2 = h.fma(e, b2);
-            e = FloatVector.broadcast(F, x[xi + 3]);
             a3 = l.fma(e, a3);
             b3 = h.fma(e, b3);
         }

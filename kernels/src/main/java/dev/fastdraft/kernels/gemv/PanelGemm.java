@@ -86,16 +86,17 @@ public final class PanelGemm {
     /**
      * The activations in the order the tiles read them: rows in the groups of {@link #groupSize}, each
      * group's rows interleaved, so a k step's broadcasts sit side by side at one index, and the k steps
-     * in the tiles' order: 0, k/2, 1, k/2 + 1, ..., then k - 1 when k is odd (see {@link Bf16PanelKernel}).
+     * in the tiles' order: 0, s/2, 1, s/2 + 1, ... for the s = {@link Panels#steps} of the panels (see
+     * {@link Bf16PanelKernel}).
      * With {@code resultScale} (F16 panels, whose weights decode to their value times 2^-112) each row is
      * scaled by 2^112, or by less where that would overflow, and {@code resultScale[r]} gets what row r's
      * results must then be multiplied by: 1, or the power of two given up. Powers of two are exact, so the
      * products are those of the unscaled values.
      */
     private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float[] resultScale) {
-        float[] xa = new float[rows * k];
-        float[] row = new float[k];
-        int half = k / 2;
+        int steps = Panels.steps(k), half = steps / 2;
+        float[] xa = new float[rows * steps];
+        float[] row = new float[steps]; // row[k] of an odd k, the zero step's activation, stays 0
         for (int g = 0, size; g < rows; g += size) {
             size = groupSize(rows, g);
             for (int i = 0; i < size; i++) {
@@ -106,12 +107,10 @@ public final class PanelGemm {
                     scale = Math.scalb(1f, shift);
                     resultScale[g + i] = Math.scalb(1f, F16_SHIFT - shift);
                 }
-                int at = g * k + i;
-                for (int p = 0; p < half; p++, at += 2 * size) {
+                for (int p = 0, at = g * steps + i; p < half; p++, at += 2 * size) {
                     xa[at] = row[p] * scale;
                     xa[at + size] = row[half + p] * scale;
                 }
-                if (k % 2 != 0) xa[at] = row[k - 1] * scale;
             }
         }
         return xa;
@@ -137,22 +136,22 @@ public final class PanelGemm {
 
     private static void oneRow(Panels w, int from, int to, float[] x, float[] out) {
         MemorySegment seg = w.segment();
-        int k = w.k();
+        int steps = Panels.steps(w.k());
         long pb = w.panelBytes();
         int q = from;
         for (; q + 4 <= to; q += 4) {
-            Bf16PanelKernel.rows1x4(seg, q * pb, (q + 1) * pb, (q + 2) * pb, (q + 3) * pb, k, x, 0,
+            Bf16PanelKernel.rows1x4(seg, q * pb, (q + 1) * pb, (q + 2) * pb, (q + 3) * pb, steps, x, 0,
                     out, (q - from) * WIDTH, (q + 1 - from) * WIDTH, (q + 2 - from) * WIDTH, (q + 3 - from) * WIDTH);
         }
         for (; q < to; q += 2) {
             int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
-            Bf16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
+            Bf16PanelKernel.rows1x2(seg, q * pb, q1 * pb, steps, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
         }
     }
 
     private static void manyRows(Panels w, int from, int to, int rows, float[] x, float[] out, int ldo) {
         MemorySegment seg = w.segment();
-        int k = w.k();
+        int steps = Panels.steps(w.k());
         long pb = w.panelBytes();
         for (int q = from; q < to; q += 2) {
             boolean pair = q + 1 < to;
@@ -163,15 +162,15 @@ public final class PanelGemm {
                 size = groupSize(rows, r);
                 switch (size) {
                     case 4 -> {
-                        Bf16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                        if (pair) Bf16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                        Bf16PanelKernel.rows4(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) Bf16PanelKernel.rows4(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
                     }
                     case 3 -> {
-                        Bf16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                        if (pair) Bf16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                        Bf16PanelKernel.rows3(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) Bf16PanelKernel.rows3(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
                     }
-                    case 2 -> Bf16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
-                    default -> Bf16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
+                    case 2 -> Bf16PanelKernel.rows2x2(seg, o0, o1, steps, x, r * steps, out, r * ldo + c0, r * ldo + c1, ldo);
+                    default -> Bf16PanelKernel.rows1x2(seg, o0, o1, steps, x, r * steps, out, r * ldo + c0, r * ldo + c1);
                 }
             }
         }
@@ -181,22 +180,22 @@ public final class PanelGemm {
 
     private static void oneRowF16(Panels w, int from, int to, float[] x, float[] out) {
         MemorySegment seg = w.segment();
-        int k = w.k();
+        int steps = Panels.steps(w.k());
         long pb = w.panelBytes();
         int q = from;
         for (; q + 4 <= to; q += 4) {
-            F16PanelKernel.rows1x4(seg, q * pb, (q + 1) * pb, (q + 2) * pb, (q + 3) * pb, k, x, 0,
+            F16PanelKernel.rows1x4(seg, q * pb, (q + 1) * pb, (q + 2) * pb, (q + 3) * pb, steps, x, 0,
                     out, (q - from) * WIDTH, (q + 1 - from) * WIDTH, (q + 2 - from) * WIDTH, (q + 3 - from) * WIDTH);
         }
         for (; q < to; q += 2) {
             int q1 = Math.min(q + 1, to - 1); // a last odd panel is computed twice into the same place
-            F16PanelKernel.rows1x2(seg, q * pb, q1 * pb, k, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
+            F16PanelKernel.rows1x2(seg, q * pb, q1 * pb, steps, x, 0, out, (q - from) * WIDTH, (q1 - from) * WIDTH);
         }
     }
 
     private static void manyRowsF16(Panels w, int from, int to, int rows, float[] x, float[] out, int ldo) {
         MemorySegment seg = w.segment();
-        int k = w.k();
+        int steps = Panels.steps(w.k());
         long pb = w.panelBytes();
         for (int q = from; q < to; q += 2) {
             boolean pair = q + 1 < to;
@@ -207,15 +206,15 @@ public final class PanelGemm {
                 size = groupSize(rows, r);
                 switch (size) {
                     case 4 -> {
-                        F16PanelKernel.rows4(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                        if (pair) F16PanelKernel.rows4(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                        F16PanelKernel.rows4(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) F16PanelKernel.rows4(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
                     }
                     case 3 -> {
-                        F16PanelKernel.rows3(seg, o0, k, x, r * k, out, r * ldo + c0, ldo);
-                        if (pair) F16PanelKernel.rows3(seg, o1, k, x, r * k, out, r * ldo + c1, ldo);
+                        F16PanelKernel.rows3(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) F16PanelKernel.rows3(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
                     }
-                    case 2 -> F16PanelKernel.rows2x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1, ldo);
-                    default -> F16PanelKernel.rows1x2(seg, o0, o1, k, x, r * k, out, r * ldo + c0, r * ldo + c1);
+                    case 2 -> F16PanelKernel.rows2x2(seg, o0, o1, steps, x, r * steps, out, r * ldo + c0, r * ldo + c1, ldo);
+                    default -> F16PanelKernel.rows1x2(seg, o0, o1, steps, x, r * steps, out, r * ldo + c0, r * ldo + c1);
                 }
             }
         }

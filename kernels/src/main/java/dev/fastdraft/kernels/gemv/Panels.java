@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A 16-bit (BF16 or F16) weight matrix [n x k] laid out for {@link PanelGemm}: panels of {@link #WIDTH}
- * outputs (two float vectors), each panel k steps of one int vector. Int lane i of step p holds W[j0 + i][p]
- * in its low half and W[j0 + L + i][p] in its high half (L floats per vector), so a few shifts and a mask
- * give two float vectors of consecutive outputs, ready to multiply by a broadcast activation. Outputs past n
- * in the last panel are zero.
+ * outputs (two float vectors), each panel k steps of one int vector (and a zero step when k is odd). Int
+ * lane i of step p holds W[j0 + i][p] in its low half and W[j0 + L + i][p] in its high half (L floats per
+ * vector), so a few shifts and a mask give two float vectors of consecutive outputs, ready to multiply by a
+ * broadcast activation. Outputs past n in the last panel are zero.
  *
  * <p>The width follows the machine's vector size, so panels are made in the process that uses them
  * ({@link #pack}), never stored.
@@ -48,9 +48,14 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
         return (n + WIDTH - 1) / WIDTH;
     }
 
+    /** Steps of a panel: k, plus a zero step when k is odd, so that the tiles walk two halves of equal length. */
+    static int steps(int k) {
+        return k + (k & 1);
+    }
+
     /** Bytes that panels of an [n x k] matrix occupy. */
     public static long bytes(int n, int k) {
-        return (long) panels(n) * k * STEP_BYTES;
+        return (long) panels(n) * steps(k) * STEP_BYTES;
     }
 
     public int panelCount() {
@@ -58,7 +63,7 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
     }
 
     long panelBytes() {
-        return k * STEP_BYTES;
+        return steps(k) * STEP_BYTES;
     }
 
     /**
@@ -106,7 +111,7 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
     private static int packPanel(MemorySegment w, long byteOff, int n, int k, int q, MemorySegment out, short[] rows, int[] steps,
                                  boolean scan) {
         int half = WIDTH / 2, j0 = q * WIDTH, largest = 0;
-        long base = (long) q * k * STEP_BYTES;
+        long base = (long) q * steps(k) * STEP_BYTES; // the zero step of an odd k stays as allocated
         for (int p0 = 0; p0 < k; p0 += PACK_STEPS) {
             int len = Math.min(PACK_STEPS, k - p0);
             for (int r = 0; r < WIDTH; r++) {

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tiles that must never be inlined into {@link PanelGemm}'s dispatch stay above C2's 325-byte limit
+ * The tiles that must never be inlined into {@link PanelGemm}'s dispatch (all but {@code rows1x2}) stay above C2's 325-byte limit
  * for hot callees (see {@link Bf16PanelKernel}; the same for {@link F16PanelKernel}); an edit that shrinks one below it fails here rather than
  * as a verification that sometimes runs three times slower.
  */
@@ -31,7 +31,7 @@ class Bf16PanelKernelSizeTest {
                     m.findAttribute(Attributes.code()).ifPresent(code -> sizes.put(m.methodName().stringValue(), code.codeLength()));
                 }
             }
-            for (String tile : new String[] {"rows4", "rows3", "rows2x2", "rows1x4", "rows1x2"}) {
+            for (String tile : new String[] {"rows4", "rows3", "rows2x2", "rows1x4"}) {
                 assertTrue(sizes.get(tile) > FREQ_INLINE_SIZE, kernel.getSimpleName() + "." + tile + " has " + sizes.get(tile)
                         + " bytes of bytecode: C2 may inline it into the dispatch");
             }
