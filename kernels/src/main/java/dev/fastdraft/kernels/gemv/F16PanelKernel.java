@@ -117,9 +117,8 @@ final class F16PanelKernel {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0, r0, r1, l, h;
         IntVector v;
         long half = (steps / 2) * STEP_BYTES;
-        int xi = xo;
-        for (int j = 0; j < steps / 2; j++, xi += 4) {
-            long s = j * STEP_BYTES;
+        for (int t = 0, xi = xo; t < steps; t++, xi += 2) {
+            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
             r0 = FloatVector.broadcast(F, x[xi]);
             r1 = FloatVector.broadcast(F, x[xi + 1]);
             v = load(w, o0 + s);
@@ -130,22 +129,6 @@ final class F16PanelKernel {
             a1 = l.fma(r1, a1);
             b1 = h.fma(r1, b1);
             v = load(w, o1 + s);
-            l = low(v);
-            h = high(v);
-            c0 = l.fma(r0, c0);
-            d0 = h.fma(r0, d0);
-            c1 = l.fma(r1, c1);
-            d1 = h.fma(r1, d1);
-            r0 = FloatVector.broadcast(F, x[xi + 2]);
-            r1 = FloatVector.broadcast(F, x[xi + 3]);
-            v = load(w, o0 + half + s);
-            l = low(v);
-            h = high(v);
-            a0 = l.fma(r0, a0);
-            b0 = h.fma(r0, b0);
-            a1 = l.fma(r1, a1);
-            b1 = h.fma(r1, b1);
-            v = load(w, o1 + half + s);
             l = low(v);
             h = high(v);
             c0 = l.fma(r0, c0);

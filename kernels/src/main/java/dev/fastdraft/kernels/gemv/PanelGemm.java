@@ -73,14 +73,10 @@ public final class PanelGemm {
         pool.parallelFor(taskCount, task);
     }
 
-    /**
-     * Rows in the group that starts at row {@code r}: fours, then 3, 2 or 1, but a last 4 + 2 as 3 + 3: the 2 x 2
-     * tile spills two accumulators to the stack every step (C2 loads all four of its weight vectors first), so
-     * as the group that finds the panels in cache it ran slower than 3 rows.
-     */
+    /** Rows in the group that starts at row {@code r}: fours, then 3, 2 or 1. */
     static int groupSize(int rows, int r) {
         int left = rows - r;
-        return left == 6 ? 3 : Math.min(4, left);
+        return Math.min(4, left);
     }
 
     /**
