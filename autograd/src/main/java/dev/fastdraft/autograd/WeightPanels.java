@@ -1,6 +1,5 @@
 package dev.fastdraft.autograd;
 
-import dev.fastdraft.engine.DType;
 import dev.fastdraft.engine.Tensor;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.gemv.Panels;
@@ -25,7 +24,7 @@ public final class WeightPanels {
     /** Whether {@code weight} can have panels: BF16 or F16, a contiguous matrix, not trained. */
     public static boolean eligible(Var weight) {
         Tensor w = weight.value();
-        return !weight.requiresGrad() && (w.dtype() == DType.BF16 || w.dtype() == DType.F16) && w.rank() == 2 && w.isContiguous();
+        return !weight.requiresGrad() && Panels.supports(Linear.weightType(w.dtype())) && w.rank() == 2 && w.isContiguous();
     }
 
     /** The panels of an {@link #eligible} weight, made now if this is its first use; null if it has none. */

@@ -94,7 +94,7 @@ public class SkinnyGemmBench {
                 }
             }
         }
-        if (wt == WeightType.BF16 || wt == WeightType.F16) {
+        if (Panels.supports(wt)) {
             panels = new Panels[weights.length];
             for (int c = 0; c < weights.length; c++) panels[c] = Panels.pack(pool, wt, weights[c], 0, n, k, arena);
         }

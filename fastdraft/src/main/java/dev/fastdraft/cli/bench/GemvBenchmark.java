@@ -68,13 +68,12 @@ public final class GemvBenchmark implements Command {
         } catch (IllegalArgumentException e) {
             throw new UserError("--dtype: " + e.getMessage());
         }
-        boolean halves = wt == WeightType.BF16 || wt == WeightType.F16;
-        boolean panels = switch (args.string("--layout", halves ? "panels" : "rows")) {
+        boolean panels = switch (args.string("--layout", Panels.supports(wt) ? "panels" : "rows")) {
             case "panels" -> true;
             case "rows" -> false;
             default -> throw new UserError("--layout must be panels or rows, got '" + args.string("--layout") + "'");
         };
-        if (panels && !halves) throw new UserError("--layout panels needs --dtype bf16 or f16; use --layout rows for " + wt.label());
+        if (panels && !Panels.supports(wt)) throw new UserError("--layout panels needs --dtype bf16 or f16; use --layout rows for " + wt.label());
         int rounds = args.integer("--rounds", 9);
         int millis = args.integer("--millis", 200);
         double warmup = args.number("--warmup", 4);

@@ -49,8 +49,7 @@ final class F16PanelKernel {
 
     /**
      * One row, four panels: eight weight streams, eight accumulators. One k step per pass, the two halves
-     * taking turns, rather than both halves per pass as in the other tiles: C2 issues a pass's loads first,
-     * and eight of them next to eight accumulators spilled and ran five times slower.
+     * taking turns (see {@link Bf16PanelKernel#rows1x4}).
      */
     static void rows1x4(MemorySegment w, long o0, long o1, long o2, long o3, int steps, float[] x, int xo,
                         float[] out, int c0, int c1, int c2, int c3) {

@@ -34,13 +34,18 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
     private static final ValueLayout.OfInt PAIR = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     public Panels {
-        if (type != WeightType.BF16 && type != WeightType.F16) throw new IllegalArgumentException("Panels: type must be BF16 or F16, got " + type);
+        if (!supports(type)) throw new IllegalArgumentException("Panels: type must be BF16 or F16, got " + type);
         if (n < 0 || k < 0) throw new IllegalArgumentException("Panels: n=" + n + " and k=" + k + " must be >= 0");
         if (segment == null) throw new IllegalArgumentException("Panels: segment is null");
         long need = bytes(n, k);
         if (segment.byteSize() < need) {
             throw new IllegalArgumentException("Panels [" + n + " x " + k + "]: needs " + need + " bytes but the segment holds " + segment.byteSize());
         }
+    }
+
+    /** Whether matrices of {@code type} can have panels: the 16-bit types, BF16 and F16. */
+    public static boolean supports(WeightType type) {
+        return type == WeightType.BF16 || type == WeightType.F16;
     }
 
     /** Panels for n outputs. */
@@ -74,7 +79,7 @@ public record Panels(WeightType type, int n, int k, MemorySegment segment) {
      */
     public static Panels pack(WorkerPool pool, WeightType type, MemorySegment w, long byteOff, int n, int k, Arena arena) {
         if (pool == null || type == null || w == null || arena == null) throw new IllegalArgumentException("Panels.pack: pool, type, w and arena must not be null");
-        if (type != WeightType.BF16 && type != WeightType.F16) throw new IllegalArgumentException("Panels.pack: type must be BF16 or F16, got " + type);
+        if (!supports(type)) throw new IllegalArgumentException("Panels.pack: type must be BF16 or F16, got " + type);
         if (n < 0 || k < 0) throw new IllegalArgumentException("Panels.pack: n=" + n + " and k=" + k + " must be >= 0");
         long srcBytes = 2L * n * k;
         if (byteOff < 0 || byteOff > w.byteSize() || srcBytes > w.byteSize() - byteOff) {
