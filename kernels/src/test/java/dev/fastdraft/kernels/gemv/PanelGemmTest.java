@@ -144,6 +144,26 @@ class PanelGemmTest {
         }
     }
 
+    /**
+     * The activation buffers are the calling thread's, reused from call to call: an infinite activation of
+     * one call, left where the next call's odd k puts its zero step, must not make that call's outputs NaN.
+     */
+    @Test
+    void noCallSeesTheActivationsOfTheCallBefore() {
+        for (WeightType type : TYPES) for (int rows : new int[] {1, 3, 4, 6}) {
+            try (Arena arena = Arena.ofShared()) {
+                Random rnd = new Random(8);
+                int n = 2 * Panels.WIDTH;
+                MemorySegment w = GemvFixtures.weights(arena, rnd, type, n, 40, 0, 0);
+                float[] inf = new float[rows * 40];
+                java.util.Arrays.fill(inf, Float.POSITIVE_INFINITY);
+                PanelGemm.matmulTransposed(one, rows, MemorySegment.ofArray(inf), 0, 40, Panels.pack(one, type, w, 0, n, 40, arena),
+                        MemorySegment.ofArray(new float[rows * n]), 0, n, false);
+                check(type, one, rows, n, 39, 0, 39, 0, 0, n, false, true, 9, 1f);
+            }
+        }
+    }
+
     @Test
     void badArgumentsAreNamed() {
         try (Arena arena = Arena.ofShared()) {
