@@ -9,7 +9,7 @@ import dev.fastdraft.models.io.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code bench gemv} in both weight layouts on a small matrix, and its refusal of a layout the type lacks. */
+/** {@code bench gemv} in both weight layouts on a small matrix (with its in-cache figures), and its refusal of a layout the type lacks. */
 class BenchGemvCommandTest {
     private static Map<String, Object> run(String... layout) {
         String[] base = {"bench", "gemv", "--rows", "3", "--n", "70", "--k", "96", "--rounds", "1", "--millis", "5", "--warmup", "0", "--copies", "1", "--json"};
@@ -31,6 +31,12 @@ class BenchGemvCommandTest {
             double ms = ((Number) o.get("gemv_ms")).doubleValue(), gflops = ((Number) o.get("gflops")).doubleValue();
             assertTrue(ms > 0 && Double.isFinite(ms), "ms " + ms);
             assertEquals(2.0 * 3 * 70 * 96 / (ms * 1e6), gflops, 1e-6 * gflops, "GFLOP/s = 2 rows n k / time");
+            // a matrix this small is its own cached slice
+            assertEquals(70, ((Number) o.get("in_cache_outputs")).intValue());
+            double cachedMs = ((Number) o.get("in_cache_ms")).doubleValue(), cachedGflops = ((Number) o.get("in_cache_gflops")).doubleValue();
+            assertTrue(cachedMs > 0 && Double.isFinite(cachedMs), "in-cache ms " + cachedMs);
+            assertEquals(2.0 * 3 * 70 * 96 / (cachedMs * 1e6), cachedGflops, 1e-6 * cachedGflops, "in-cache GFLOP/s");
+            assertTrue(((Number) o.get("in_cache_cost_vs_one_row")).doubleValue() > 0);
         }
     }
 

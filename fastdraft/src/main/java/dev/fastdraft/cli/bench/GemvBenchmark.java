@@ -29,9 +29,15 @@ import java.util.SplittableRandom;
  * the mean of the two read passes around the calls) and the medians over the rounds are reported. The calls rotate
  * over enough copies of the weights (at least {@value #COLD_BYTES_MIB} MiB in all) that none is still in the
  * last-level cache when it comes round again, as in a model whose layers each read their own weights.
+ *
+ * <p>Each round also times the R-row call on a slice of the matrix that stays in the last-level cache (the first
+ * outputs, about {@value #CACHED_BYTES_MIB} MiB) and scales it to n: the same multiply-adds with no wait on DRAM.
+ * Against one row from DRAM that says what R rows would cost if memory were free (a roofline taken on the machine
+ * itself, per-call costs included): when the two costs are close, the R-row call is bound by compute, not memory.
  */
 public final class GemvBenchmark implements Command {
     private static final int COLD_BYTES_MIB = 128;
+    private static final int CACHED_BYTES_MIB = 4;
 
     @Override
     public String name() {
@@ -108,16 +114,21 @@ public final class GemvBenchmark implements Command {
                 for (int c = 0; c < copies; c++) packed[c] = Panels.pack(pool, wt, weights[c], 0, n, k, arena);
             }
             Calls calls = new Calls(pool, n, k, wt, weights, packed, x, y);
+            // outputs of the cached slice: a multiple of 64 (whole panels), at least 64, at most n
+            int nSmall = (int) Math.min(n, Math.max(64, ((long) CACHED_BYTES_MIB << 20) / wt.rowBytes(k) / 64 * 64));
+            Calls cached = new Calls(pool, nSmall, k, wt, new MemorySegment[] {weights[0]},
+                    panels ? new Panels[] {Panels.pack(pool, wt, weights[0], 0, nSmall, k, arena)} : null, x, y);
 
             // C2 needs a few seconds (more on a busy machine) to compile the vector loops; before that they run slowly
             long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
             while (System.nanoTime() < warmEnd) {
                 calls.timePerCall(rows, 20);
                 calls.timePerCall(1, 20);
+                cached.timePerCall(rows, 20);
                 probe.read(pool);
             }
             double[] read = new double[rounds], triad = new double[rounds], nsRows = new double[rounds], nsOne = new double[rounds];
-            double[] ratio = new double[rounds], rowsCost = new double[rounds];
+            double[] ratio = new double[rounds], rowsCost = new double[rounds], nsCached = new double[rounds], cachedCost = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 // the probe runs right before and right after the calls, so each round's ratio compares like with like
                 double before = probe.read(pool);
@@ -128,6 +139,8 @@ public final class GemvBenchmark implements Command {
                 triad[r] = probe.triad(pool);
                 ratio[r] = matrixBytes / nsRows[r] / read[r];
                 rowsCost[r] = nsRows[r] / nsOne[r];
+                nsCached[r] = cached.timePerCall(rows, millis) * n / nSmall;
+                cachedCost[r] = nsCached[r] / nsOne[r];
             }
             double tRows = Stats.median(nsRows), tOne = Stats.median(nsOne), readGbs = Stats.median(read), triadGbs = Stats.median(triad);
             double gbs = matrixBytes / tRows, oneGbs = matrixBytes / tOne;
@@ -154,6 +167,11 @@ public final class GemvBenchmark implements Command {
             out.put("one_row_ms", tOne / 1e6);
             out.put("rows_cost_vs_one_row", rowsCostMedian);
             out.put("gflops", 2.0 * rows * n * k / tRows);
+            double tCached = Stats.median(nsCached), cachedCostMedian = Stats.median(cachedCost);
+            out.put("in_cache_outputs", nSmall);
+            out.put("in_cache_ms", tCached / 1e6);
+            out.put("in_cache_gflops", 2.0 * rows * n * k / tCached);
+            out.put("in_cache_cost_vs_one_row", cachedCostMedian);
             if (args.flag("--json")) {
                 console.out().println(Json.write(out));
             } else {
@@ -167,6 +185,8 @@ public final class GemvBenchmark implements Command {
                 if (rows > 1) {
                     console.out().printf("  %d rows cost     %7.2f x one row   (one row: %.1f GB/s, %.3f ms)%n", rows, rowsCostMedian, oneGbs, tOne / 1e6);
                 }
+                console.out().printf("  in cache         %7.2f x one row   (%.3f ms, scaled from the first %d outputs kept in cache, %.1f GFLOP/s)%n",
+                        cachedCostMedian, tCached / 1e6, nSmall, 2.0 * rows * n * k / tCached);
             }
             return 0;
         }
