@@ -53,7 +53,10 @@ public final class PanelGemm {
         int panels = w.panelCount();
         long panelBytes = Math.max(1, w.panelBytes());
         int tasks = (int) Math.max(1, Math.min(Math.min(panels, pool.threads() * 8L), panels * panelBytes / MIN_TASK_BYTES));
-        int perTask = (panels + tasks - 1) / tasks;
+        // whole tiles per task: 4 panels for one row, pairs for more; a task of 2 panels ran one row at half
+        // the rate of 4 (its tile has half the chains)
+        int tile = rows == 1 ? 4 : 2;
+        int perTask = Math.min(panels, ((panels + tasks - 1) / tasks + tile - 1) / tile * tile);
         int taskCount = (panels + perTask - 1) / perTask;
         // one lambda per type, so that C2 compiles the BF16 and the F16 dispatch as separate methods (see Bf16PanelKernel)
         IntConsumer task = f16 ? t -> {
