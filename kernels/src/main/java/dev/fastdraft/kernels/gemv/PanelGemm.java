@@ -18,7 +18,7 @@ import java.util.function.IntConsumer;
  * same weights, 2 threads, from DRAM (kernels/README.md): about as fast for 1 row, and for 2 to 8 rows
  * 1.3-1.9x faster with one stream per panel, more with two.
  *
- * <p>Panels are split among the pool's threads in contiguous ranges. Every tile reads a panel's two halves
+ * <p>Panels are split among the pool's threads in contiguous ranges of whole tiles. Every tile reads a panel's two halves
  * of k side by side (two weight streams per panel; see {@link Bf16PanelKernel}). One row takes four panels
  * at a time (then two); more rows take two at a time, in groups of four rows (then 3, 2 or 1), every group
  * after the first finding the panels in cache.
