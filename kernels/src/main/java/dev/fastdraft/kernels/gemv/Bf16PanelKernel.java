@@ -24,7 +24,8 @@ import jdk.incubator.vector.IntVector;
  * number of rows in the call: a draft token verified with others gets the logits a decode step would give.
  * {@link PanelGemm} lays out the activations in that order.
  *
- * <p>Tiles keep 4 to 8 accumulators, and no more: with AVX2's 16 registers, more spill. Results go to
+ * <p>Tiles keep 4 to 12 accumulators. With AVX2's 16 registers, 8 is the most a pass of two k steps holds
+ * without spilling, and 12 ({@link #rows6}) only a pass of one step. Results go to
  * {@code out[r * ldo + c]}, a float[] of the calling task, so that these loops only ever store to heap arrays.
  *
  * <p>Each tile but {@link #rows1x2} is longer than the 325 bytes of bytecode up to which C2 inlines a hot
@@ -244,5 +245,95 @@ final class Bf16PanelKernel {
         b2.intoArray(out, c + 2 * ldo + HALF);
         a3.intoArray(out, c + 3 * ldo);
         b3.intoArray(out, c + 3 * ldo + HALF);
+    }
+
+    /**
+     * Five rows, one panel (two weight streams), {@code 2 * 5} accumulators; the rows' activations interleaved from
+     * {@code xo}. One k step per pass, the halves taking turns, as in {@link #rows1x4}: with more chains than the
+     * FMA latency needs, one pass reads the weights for five rows at about the cost of four, where 4 + 1 read them
+     * for the fifth row again at the FMA latency of one row (kernels/README.md, "Five and six rows in one pass").
+     */
+    static void rows5(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, l, h, e;
+        IntVector v;
+        long half = (steps / 2) * STEP_BYTES;
+        for (int t = 0, xi = xo; t < steps; t++, xi += 5) {
+            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 1]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 2]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[xi + 3]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+            e = FloatVector.broadcast(F, x[xi + 4]);
+            a4 = l.fma(e, a4);
+            b4 = h.fma(e, b4);
+        }
+        a0.intoArray(out, c);
+        b0.intoArray(out, c + HALF);
+        a1.intoArray(out, c + ldo);
+        b1.intoArray(out, c + ldo + HALF);
+        a2.intoArray(out, c + 2 * ldo);
+        b2.intoArray(out, c + 2 * ldo + HALF);
+        a3.intoArray(out, c + 3 * ldo);
+        b3.intoArray(out, c + 3 * ldo + HALF);
+        a4.intoArray(out, c + 4 * ldo);
+        b4.intoArray(out, c + 4 * ldo + HALF);
+    }
+
+    /**
+     * Six rows, one panel, {@code 2 * 6} accumulators: as {@link #rows5}. Twelve accumulators, a weight vector,
+     * its two halves and a broadcast fill AVX2's sixteen registers; C2 keeps them without spilling only because a
+     * pass takes one k step.
+     */
+    static void rows6(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, a5 = a0, b5 = a0, l, h, e;
+        IntVector v;
+        long half = (steps / 2) * STEP_BYTES;
+        for (int t = 0, xi = xo; t < steps; t++, xi += 6) {
+            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
+            v = load(w, o + s);
+            l = low(v);
+            h = high(v);
+            e = FloatVector.broadcast(F, x[xi]);
+            a0 = l.fma(e, a0);
+            b0 = h.fma(e, b0);
+            e = FloatVector.broadcast(F, x[xi + 1]);
+            a1 = l.fma(e, a1);
+            b1 = h.fma(e, b1);
+            e = FloatVector.broadcast(F, x[xi + 2]);
+            a2 = l.fma(e, a2);
+            b2 = h.fma(e, b2);
+            e = FloatVector.broadcast(F, x[xi + 3]);
+            a3 = l.fma(e, a3);
+            b3 = h.fma(e, b3);
+            e = FloatVector.broadcast(F, x[xi + 4]);
+            a4 = l.fma(e, a4);
+            b4 = h.fma(e, b4);
+            e = FloatVector.broadcast(F, x[xi + 5]);
+            a5 = l.fma(e, a5);
+            b5 = h.fma(e, b5);
+        }
+        a0.intoArray(out, c);
+        b0.intoArray(out, c + HALF);
+        a1.intoArray(out, c + ldo);
+        b1.intoArray(out, c + ldo + HALF);
+        a2.intoArray(out, c + 2 * ldo);
+        b2.intoArray(out, c + 2 * ldo + HALF);
+        a3.intoArray(out, c + 3 * ldo);
+        b3.intoArray(out, c + 3 * ldo + HALF);
+        a4.intoArray(out, c + 4 * ldo);
+        b4.intoArray(out, c + 4 * ldo + HALF);
+        a5.intoArray(out, c + 5 * ldo);
+        b5.intoArray(out, c + 5 * ldo + HALF);
     }
 }

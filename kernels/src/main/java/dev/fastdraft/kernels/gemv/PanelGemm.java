@@ -20,7 +20,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Panels are split among the pool's threads in contiguous ranges of whole tiles. Every tile reads a panel's two halves
  * of k side by side (two weight streams per panel; see {@link Bf16PanelKernel}). One row takes four panels
- * at a time (then two); more rows take two at a time, in groups of four rows (then 3, 2 or 1), every group
+ * at a time (then two); more rows take two at a time, in the row groups of {@link #groupSize}, every group
  * after the first finding the panels in cache.
  */
 public final class PanelGemm {
@@ -77,10 +77,18 @@ public final class PanelGemm {
         pool.parallelFor(taskCount, task);
     }
 
-    /** Rows in the group that starts at row {@code r}: fours, then 3, 2 or 1. */
+    /** The most rows one tile takes. */
+    static final int MAX_GROUP = 6;
+
+    /**
+     * Rows in the group that starts at row {@code r}: up to 6 rows go in one group, more in fours until 6 or
+     * fewer are left (7 = 4 + 3, 8 = 4 + 4, 10 = 4 + 6). The first group reads the panels from memory and the
+     * others find them in cache, where a tile of 3 or 4 rows waits on the FMA latency and one of 5 or 6 does
+     * not (kernels/README.md, "Five and six rows in one pass").
+     */
     static int groupSize(int rows, int r) {
         int left = rows - r;
-        return Math.min(4, left);
+        return left <= MAX_GROUP ? left : 4;
     }
 
     /**
@@ -96,7 +104,7 @@ public final class PanelGemm {
     private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float[] resultScale) {
         int steps = Panels.steps(k), half = steps / 2;
         float[] xa = buffer(ACTIVATIONS, rows * steps);
-        float[] g4 = buffer(GROUP, 4 * steps); // a group's rows, one after another, each padded to steps
+        float[] g4 = buffer(GROUP, MAX_GROUP * steps); // a group's rows, one after another, each padded to steps
         for (int g = 0, size; g < rows; g += size) {
             size = groupSize(rows, g);
             for (int i = 0; i < size; i++) {
@@ -190,6 +198,14 @@ public final class PanelGemm {
             for (int r = 0, size; r < rows; r += size) {
                 size = groupSize(rows, r);
                 switch (size) {
+                    case 6 -> {
+                        Bf16PanelKernel.rows6(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) Bf16PanelKernel.rows6(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
+                    }
+                    case 5 -> {
+                        Bf16PanelKernel.rows5(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) Bf16PanelKernel.rows5(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
+                    }
                     case 4 -> {
                         Bf16PanelKernel.rows4(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
                         if (pair) Bf16PanelKernel.rows4(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
@@ -234,6 +250,14 @@ public final class PanelGemm {
             for (int r = 0, size; r < rows; r += size) {
                 size = groupSize(rows, r);
                 switch (size) {
+                    case 6 -> {
+                        F16PanelKernel.rows6(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) F16PanelKernel.rows6(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
+                    }
+                    case 5 -> {
+                        F16PanelKernel.rows5(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
+                        if (pair) F16PanelKernel.rows5(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
+                    }
                     case 4 -> {
                         F16PanelKernel.rows4(seg, o0, steps, x, r * steps, out, r * ldo + c0, ldo);
                         if (pair) F16PanelKernel.rows4(seg, o1, steps, x, r * steps, out, r * ldo + c1, ldo);
