@@ -104,17 +104,17 @@ public final class PanelGemm {
     private static float[] interleaved(int rows, int k, MemorySegment x, long xOff, int ldx, float[] resultScale) {
         int steps = Panels.steps(k), half = steps / 2;
         float[] xa = buffer(ACTIVATIONS, rows * steps);
-        float[] g4 = buffer(GROUP, MAX_GROUP * steps); // a group's rows, one after another, each padded to steps
+        float[] group = buffer(GROUP, MAX_GROUP * steps); // a group's rows, one after another, each padded to steps
         for (int g = 0, size; g < rows; g += size) {
             size = groupSize(rows, g);
             for (int i = 0; i < size; i++) {
                 int r = i * steps;
-                MemorySegment.copy(x, FLOAT, (xOff + (long) (g + i) * ldx) * Float.BYTES, g4, r, k);
-                if (steps > k) g4[r + k] = 0f; // the zero step of an odd k
+                MemorySegment.copy(x, FLOAT, (xOff + (long) (g + i) * ldx) * Float.BYTES, group, r, k);
+                if (steps > k) group[r + k] = 0f; // the zero step of an odd k
                 if (resultScale != null) {
-                    int shift = f16Shift(g4, r, k);
+                    int shift = f16Shift(group, r, k);
                     float scale = Math.scalb(1f, shift);
-                    for (int p = r; p < r + k; p++) g4[p] *= scale;
+                    for (int p = r; p < r + k; p++) group[p] *= scale;
                     resultScale[g + i] = Math.scalb(1f, F16_SHIFT - shift);
                 }
             }
@@ -123,27 +123,27 @@ public final class PanelGemm {
             switch (size) {
                 case 4 -> {
                     for (int p = 0, q = half; p < half; p++, q++, at += 8) {
-                        xa[at] = g4[p];
-                        xa[at + 1] = g4[s1 + p];
-                        xa[at + 2] = g4[s2 + p];
-                        xa[at + 3] = g4[s3 + p];
-                        xa[at + 4] = g4[q];
-                        xa[at + 5] = g4[s1 + q];
-                        xa[at + 6] = g4[s2 + q];
-                        xa[at + 7] = g4[s3 + q];
+                        xa[at] = group[p];
+                        xa[at + 1] = group[s1 + p];
+                        xa[at + 2] = group[s2 + p];
+                        xa[at + 3] = group[s3 + p];
+                        xa[at + 4] = group[q];
+                        xa[at + 5] = group[s1 + q];
+                        xa[at + 6] = group[s2 + q];
+                        xa[at + 7] = group[s3 + q];
                     }
                 }
                 case 1 -> {
                     for (int p = 0, q = half; p < half; p++, q++, at += 2) {
-                        xa[at] = g4[p];
-                        xa[at + 1] = g4[q];
+                        xa[at] = group[p];
+                        xa[at + 1] = group[q];
                     }
                 }
                 default -> {
                     for (int p = 0; p < half; p++, at += 2 * size) {
                         for (int i = 0; i < size; i++) {
-                            xa[at + i] = g4[i * steps + p];
-                            xa[at + size + i] = g4[i * steps + half + p];
+                            xa[at + i] = group[i * steps + p];
+                            xa[at + size + i] = group[i * steps + half + p];
                         }
                     }
                 }
