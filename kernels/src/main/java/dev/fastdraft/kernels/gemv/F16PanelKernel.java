@@ -55,10 +55,10 @@ final class F16PanelKernel {
                         float[] out, int c0, int c1, int c2, int c3) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, e;
         IntVector v;
-        long half = (steps / 2) * STEP_BYTES;
-        for (int t = 0; t < steps; t++) {
-            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
-            e = FloatVector.broadcast(F, x[xo + t]);
+        long s, at = 0, then = (steps / 2) * STEP_BYTES;
+        for (int xi = xo, end = xo + steps; xi < end; xi++) {
+            s = at; at = then; then = s + STEP_BYTES;
+            e = FloatVector.broadcast(F, x[xi]);
             v = load(w, o0 + s);
             a0 = low(v).fma(e, a0);
             b0 = high(v).fma(e, b0);
@@ -115,9 +115,9 @@ final class F16PanelKernel {
     static void rows2x2(MemorySegment w, long o0, long o1, int steps, float[] x, int xo, float[] out, int p0, int p1, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0, r0, r1, l, h;
         IntVector v;
-        long half = (steps / 2) * STEP_BYTES;
-        for (int t = 0, xi = xo; t < steps; t++, xi += 2) {
-            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
+        long s, at = 0, then = (steps / 2) * STEP_BYTES;
+        for (int xi = xo, end = xo + 2 * steps; xi < end; xi += 2) {
+            s = at; at = then; then = s + STEP_BYTES;
             r0 = FloatVector.broadcast(F, x[xi]);
             r1 = FloatVector.broadcast(F, x[xi + 1]);
             v = load(w, o0 + s);
@@ -241,9 +241,9 @@ final class F16PanelKernel {
     static void rows5(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, l, h, e;
         IntVector v;
-        long half = (steps / 2) * STEP_BYTES;
-        for (int t = 0, xi = xo; t < steps; t++, xi += 5) {
-            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
+        long s, at = 0, then = (steps / 2) * STEP_BYTES;
+        for (int xi = xo, end = xo + 5 * steps; xi < end; xi += 5) {
+            s = at; at = then; then = s + STEP_BYTES;
             v = load(w, o + s);
             l = low(v);
             h = high(v);
@@ -281,9 +281,9 @@ final class F16PanelKernel {
     static void rows6(MemorySegment w, long o, int steps, float[] x, int xo, float[] out, int c, int ldo) {
         FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0, a4 = a0, b4 = a0, a5 = a0, b5 = a0, l, h, e;
         IntVector v;
-        long half = (steps / 2) * STEP_BYTES;
-        for (int t = 0, xi = xo; t < steps; t++, xi += 6) {
-            long s = (t >> 1) * STEP_BYTES + (t & 1) * half;
+        long s, at = 0, then = (steps / 2) * STEP_BYTES;
+        for (int xi = xo, end = xo + 6 * steps; xi < end; xi += 6) {
+            s = at; at = then; then = s + STEP_BYTES;
             v = load(w, o + s);
             l = low(v);
             h = high(v);
