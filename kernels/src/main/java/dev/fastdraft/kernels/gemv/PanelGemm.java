@@ -118,7 +118,7 @@ public final class PanelGemm {
                     resultScale[g + i] = Math.scalb(1f, F16_SHIFT - shift);
                 }
             }
-            // sequential stores, the group's rows read side by side: 2-3x faster than a row at a time
+            // 4 rows and 1: sequential stores, the group's rows read side by side, which C2 vectorizes
             int at = g * steps, s1 = steps, s2 = 2 * steps, s3 = 3 * steps;
             switch (size) {
                 case 4 -> {
@@ -140,10 +140,13 @@ public final class PanelGemm {
                     }
                 }
                 default -> {
-                    for (int p = 0; p < half; p++, at += 2 * size) {
-                        for (int i = 0; i < size; i++) {
-                            xa[at + i] = group[i * steps + p];
-                            xa[at + size + i] = group[i * steps + half + p];
+                    // a row at a time, strided stores: 2-3x faster than an inner loop over the rows of each
+                    // step (6 rows of 4096: 15 against 35 us), which C2 neither unrolls nor vectorizes
+                    for (int i = 0, stride = 2 * size; i < size; i++) {
+                        int from = i * steps;
+                        for (int p = 0, d = at + i; p < half; p++, d += stride) {
+                            xa[d] = group[from + p];
+                            xa[d + size] = group[from + half + p];
                         }
                     }
                 }
