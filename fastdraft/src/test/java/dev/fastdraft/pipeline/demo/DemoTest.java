@@ -45,6 +45,8 @@ class DemoTest {
         assertTrue(Files.size(out.resolve("report.txt")) > 0);
         assertTrue(first.contains("block efficiency"), first);
         assertTrue(first.contains("output identical to the target's"), first);
+        // each speed-up is against the target's timing in its own run, and the table says which that was
+        assertTrue(first.matches("(?s).*The target alone ran next to each draft, prompt by prompt: \\d+ tok/s beside the pre-trained draft, \\d+ beside the.*"), first);
         assertTrue(Files.isRegularFile(out.resolve("draft-distilled/model.safetensors")));
 
         // an interrupted run: the last stage's marker is gone, so only that stage runs again
