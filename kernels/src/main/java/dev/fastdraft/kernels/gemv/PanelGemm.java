@@ -81,14 +81,16 @@ public final class PanelGemm {
     static final int MAX_GROUP = 6;
 
     /**
-     * Rows in the group that starts at row {@code r}: up to 6 rows go in one group, more in fours until 6 or
-     * fewer are left (7 = 4 + 3, 8 = 4 + 4, 10 = 4 + 6). The first group reads the panels from memory and the
-     * others find them in cache, where a tile of 3 or 4 rows waits on the FMA latency and one of 5 or 6 does
-     * not (kernels/README.md, "Five and six rows in one pass").
+     * Rows in the group that starts at row {@code r}: up to 6 rows go in one group, more in as few groups of at
+     * most 6 as will do, as even as can be (7 = 4 + 3, 8 = 4 + 4, 10 = 5 + 5, 12 = 6 + 6, 13 = 5 + 4 + 4). The
+     * first group reads the panels from memory and the others find them in cache, where a tile of 3 or 4 rows
+     * waits on the FMA latency and one of 5 or 6 does not (kernels/README.md, "Five and six rows in one pass"),
+     * and where the 1- and 2-row tiles are slower still.
      */
     static int groupSize(int rows, int r) {
         int left = rows - r;
-        return left <= MAX_GROUP ? left : 4;
+        int groups = (left + MAX_GROUP - 1) / MAX_GROUP;
+        return (left + groups - 1) / groups;
     }
 
     /**
