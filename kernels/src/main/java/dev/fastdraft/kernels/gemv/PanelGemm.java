@@ -121,9 +121,10 @@ public final class PanelGemm {
                 }
             }
             // 4 rows and 1: sequential stores, the group's rows read side by side, which C2 vectorizes
-            int at = g * steps, s1 = steps, s2 = 2 * steps, s3 = 3 * steps;
+            int at = g * steps;
             switch (size) {
                 case 4 -> {
+                    int s1 = steps, s2 = 2 * steps, s3 = 3 * steps;
                     for (int p = 0, q = half; p < half; p++, q++, at += 8) {
                         xa[at] = group[p];
                         xa[at + 1] = group[s1 + p];

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PanelGemm} against the scalar reference on row-major weights, BF16 and F16, and bit for bit against
- * itself with one row. Shapes cover every row group (1 to 6 rows, after fours or alone), a last panel that is partly padding, odd
+ * itself with one row. Shapes cover every row group (1 to 6 rows, alone or after other groups), a last panel that is partly padding, odd
  * panel counts (a panel without a partner) and ranges of 4 panels or not; the tolerance is the one
  * {@link SkinnyGemmTest} explains.
  */
