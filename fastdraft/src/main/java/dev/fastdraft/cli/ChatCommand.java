@@ -48,9 +48,8 @@ public final class ChatCommand implements Command {
         CliSupport.threads(a);
         SamplingConfig sampling = CliSupport.sampling(a);
         int maxNew = a.integer("--max-new-tokens", 512);
-        int k = a.integer("--draft-tokens", 4);
+        int k = CliSupport.checkDraftTokens("--draft-tokens", a.integer("--draft-tokens", 4));
         if (maxNew < 1) throw new UserError("--max-new-tokens must be >= 1, got " + maxNew);
-        if (k < 1) throw new UserError("--draft-tokens must be >= 1, got " + k);
         SpeculativeDecoder.DraftLength len = SpeculativeDecoder.DraftLength.fixed(k)
                 .withConfidence(CliSupport.draftConfidence(a));
         Path dir = a.path("--model");

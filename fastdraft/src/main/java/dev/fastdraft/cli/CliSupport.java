@@ -9,6 +9,7 @@ import dev.fastdraft.engine.device.Devices;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.models.chat.ChatTemplate;
 import dev.fastdraft.models.chat.PromptFormat;
+import dev.fastdraft.models.generate.SpeculativeDecoder;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,6 +111,16 @@ final class CliSupport {
         double p = a.number("--draft-confidence", 0);
         if (!(p >= 0 && p < 1)) throw new UserError("--draft-confidence must be in [0, 1), got " + a.string("--draft-confidence", ""));
         return p;
+    }
+
+    /** A draft length given with {@code option}, checked against what one round may draft. */
+    static int checkDraftTokens(String option, int k) {
+        int max = SpeculativeDecoder.DraftLength.MAX_TOKENS;
+        if (k < 1 || k > max) {
+            throw new UserError(option + " must be between 1 and " + max + ", got " + k
+                    + " (a round verifies its tokens in one pass of at most " + (max + 1) + " rows, computed exactly like decode steps)");
+        }
+        return k;
     }
 
     static final Option DEVICE = Option.value("--device", "D", "where matmuls run: cpu | auto | opencl:N | levelzero:N (default cpu; see 'devices')");

@@ -48,7 +48,7 @@ public final class EvalCommand implements Command {
     public int run(Args a, Console console) throws Exception {
         CliSupport.threads(a);
         int[] ks = a.has("--draft-tokens") ? a.intList("--draft-tokens") : new int[] {4};
-        for (int k : ks) if (k < 1) throw new UserError("--draft-tokens must be >= 1, got " + k);
+        for (int k : ks) CliSupport.checkDraftTokens("--draft-tokens", k);
         SamplingConfig sampling = new SamplingConfig(a.number("--temperature", 0), 0, a.number("--top-p", 1.0), 0, a.longValue("--seed", 0));
         List<String> texts = PromptFile.read(a.path("--prompts"), a.string("--prompt-field", "prompt"), a.flag("--skip-bad-lines"));
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded target = LlamaLoader.open(a.path("--target")); LlamaLoader.Loaded draft = LlamaLoader.open(a.path("--draft"))) {

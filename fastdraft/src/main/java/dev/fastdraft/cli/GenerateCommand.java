@@ -7,7 +7,6 @@ import dev.fastdraft.models.generate.SamplingConfig;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
-import dev.fastdraft.models.tokenizer.StreamingDecoder;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,28 +50,17 @@ public final class GenerateCommand implements Command {
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--model"), a.has("--prompt"));
             int[] prompt = CliSupport.prompt(a, CliSupport.promptFormat(a, a.path("--model"), tok), model.vocabSize());
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(model, tok);
-            List<String> stops = a.strings("--stop");
-            StreamingDecoder stream = tok == null ? null : tok.streamingDecoder(true);
-            StringBuilder text = new StringBuilder();
-            GenerationResult r = Generator.generate(model, prompt, maxNew, new Sampler(sampling),
+            StopRule stop = new StopRule(eos, a.strings("--stop"), tok);
+            GenerationResult r = Generator.generate(model, prompt, maxNew, new Sampler(sampling), stop::test,
                     id -> {
-                        for (int e : eos) if (e == id) return true;
-                        return !stops.isEmpty() && stops.stream().anyMatch(s -> text.indexOf(s) >= 0);
-                    },
-                    id -> {
-                        if (stream == null) return;
-                        String piece = stream.push(id);
-                        text.append(piece);
+                        String piece = stop.push(id);
                         if (!json) {
                             console.out().print(piece);
                             console.out().flush();
                         }
                     });
-            if (stream != null) {
-                String rest = stream.finish();
-                text.append(rest);
-                if (!json) console.out().print(rest);
-            }
+            String rest = stop.finish();
+            if (!json) console.out().print(rest);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("ids", r.ids());

@@ -5,7 +5,6 @@ import dev.fastdraft.models.generate.SpeculativeDecoder;
 import dev.fastdraft.models.generate.SpeculativeResult;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.llama.LlamaLoader;
-import dev.fastdraft.models.tokenizer.StreamingDecoder;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import dev.fastdraft.pipeline.DraftCompatibility;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ public final class SpeculateCommand implements Command {
                 Option.value("--max-new-tokens", "N", "tokens to generate (default 128)"),
                 Option.value("--draft-tokens", "K", "tokens drafted per target call (default 4)"),
                 Option.flag("--adaptive", "grow K after a fully accepted round, shrink it after a rejection (up to --max-draft-tokens)"),
-                Option.value("--max-draft-tokens", "K", "upper bound for --adaptive (default 2*K)"),
+                Option.value("--max-draft-tokens", "K", "upper bound for --adaptive (default 2*K, at most 15)"),
                 CliSupport.DRAFT_CONFIDENCE,
                 Option.value("--temperature", "T", "0 = greedy, lossless (default 0)"),
                 Option.value("--top-k", "K", "top-k filter applied to target and draft (default off)"),
@@ -43,6 +42,7 @@ public final class SpeculateCommand implements Command {
                 Option.value("--min-p", "P", "min-p filter (default 0: off)"),
                 Option.value("--seed", "S", "sampling seed (default 0)"),
                 Option.flag("--ignore-eos", "keep generating past end-of-sequence tokens"),
+                Option.values("--stop", "TEXT", "stop when the generated text contains TEXT (repeatable)"),
                 Option.flag("--json", "print one JSON object with ids, text and the speculation counters"),
                 CliSupport.DEVICE,
                 Option.value("--threads", "T", "worker threads (default: physical cores)")));
@@ -52,10 +52,13 @@ public final class SpeculateCommand implements Command {
     public int run(Args a, Console console) throws Exception {
         CliSupport.threads(a);
         SamplingConfig sampling = CliSupport.sampling(a);
-        int k = a.integer("--draft-tokens", 4);
+        int k = CliSupport.checkDraftTokens("--draft-tokens", a.integer("--draft-tokens", 4));
         double confidence = CliSupport.draftConfidence(a);
+        int maxK = a.has("--max-draft-tokens") ? CliSupport.checkDraftTokens("--max-draft-tokens", a.integer("--max-draft-tokens", k))
+                : Math.min(2 * k, SpeculativeDecoder.DraftLength.MAX_TOKENS);
+        if (maxK < k) throw new UserError("--max-draft-tokens " + maxK + " is below --draft-tokens " + k);
         SpeculativeDecoder.DraftLength len = a.flag("--adaptive")
-                ? new SpeculativeDecoder.DraftLength(k, true, a.integer("--max-draft-tokens", 2 * k), confidence)
+                ? new SpeculativeDecoder.DraftLength(k, true, maxK, confidence)
                 : SpeculativeDecoder.DraftLength.fixed(k).withConfidence(confidence);
         int maxNew = a.integer("--max-new-tokens", 128);
         boolean json = a.flag("--json");
@@ -65,15 +68,16 @@ public final class SpeculateCommand implements Command {
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--target"), a.has("--prompt"));
             int[] prompt = CliSupport.prompt(a, CliSupport.promptFormat(a, a.path("--target"), tok), target.model().vocabSize());
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(target.model(), tok);
-            StreamingDecoder stream = tok == null || json ? null : tok.streamingDecoder(true);
-            SpeculativeResult r = new SpeculativeDecoder(target.model(), draft.model()).generate(prompt, maxNew, len, sampling,
-                    id -> { for (int e : eos) if (e == id) return true; return false; },
+            StopRule stop = new StopRule(eos, a.strings("--stop"), tok);
+            SpeculativeResult r = new SpeculativeDecoder(target.model(), draft.model()).generate(prompt, maxNew, len, sampling, stop::test,
                     id -> {
-                        if (stream != null) {
-                            console.out().print(stream.push(id));
+                        String piece = stop.push(id);
+                        if (!json) {
+                            console.out().print(piece);
                             console.out().flush();
                         }
                     });
+            String rest = stop.finish();
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("ids", r.ids());
@@ -88,7 +92,7 @@ public final class SpeculateCommand implements Command {
                 o.put("decode_tokens_per_s", r.decodeTokensPerSecond());
                 console.out().println(Json.write(o));
             } else {
-                if (stream != null) console.out().println(stream.finish());
+                if (tok != null) console.out().println(rest);
                 else console.out().println(Json.write(r.ids()));
                 console.err().printf(Locale.ROOT, "[%d tokens, %d target calls, acceptance %.1f%%, %.2f tokens per target call, %.1f tok/s]%n",
                         r.ids().length, r.targetCalls(), 100 * r.acceptanceRate(), r.blockEfficiency(), r.decodeTokensPerSecond());

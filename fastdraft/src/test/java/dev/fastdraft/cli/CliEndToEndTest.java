@@ -95,6 +95,9 @@ class CliEndToEndTest {
                 assertTrue(((Number) j.get("target_calls")).intValue() <= 24);
             }
         }
+        CliRun tooMany = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "1", "--draft-tokens", "16");
+        assertEquals(2, tooMany.rc());
+        assertTrue(tooMany.err().contains("--draft-tokens must be between 1 and 15, got 16"), tooMany.err());
         CliRun badConfidence = cli("speculate", "--target", model.toString(), "--draft", draft.toString(), "--ids", "1", "--draft-confidence", "1.5");
         assertEquals(2, badConfidence.rc());
         assertTrue(badConfidence.err().contains("--draft-confidence must be in [0, 1), got 1.5"), badConfidence.err());

@@ -51,7 +51,7 @@ public final class EvalTable {
             m.put("k", p.k());
             m.put("tokens", p.specIds().length);
             m.put("acceptance_rate", p.drafted() == 0 ? 0.0 : (double) p.accepted() / p.drafted());
-            m.put("block_efficiency", p.targetCalls() == 0 ? 0.0 : (double) p.specIds().length / p.targetCalls());
+            m.put("block_efficiency", p.blockEfficiency());
             m.put("speedup", p.specNanos() == 0 ? 0.0 : ((double) p.specIds().length / p.specNanos()) / ((double) p.baseIds().length / p.baseNanos()));
             m.put("identical", p.identical());
             per.add(m);

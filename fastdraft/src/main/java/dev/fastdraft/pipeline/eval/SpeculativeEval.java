@@ -28,6 +28,10 @@ public final class SpeculativeEval {
         public boolean identical() {
             return Arrays.equals(baseIds, specIds);
         }
+
+        public double blockEfficiency() {
+            return SpeculativeResult.blockEfficiency(specIds.length, targetCalls);
+        }
     }
 
     public record Summary(int k, int prompts, int tokens, int baseTokens, double acceptanceRate, double blockEfficiency, double draftedPerCall, double mbsu,
@@ -79,20 +83,21 @@ public final class SpeculativeEval {
         List<Summary> summaries = new ArrayList<>();
         for (int q = 0; q < ks.length; q++) {
             int k = ks[q];
-            int drafted = 0, accepted = 0, calls = 0, tokens = 0, baseTokens = 0, same = 0;
+            int drafted = 0, accepted = 0, calls = 0, tokens = 0, verified = 0, baseTokens = 0, same = 0;
             long specTime = 0, baseTime = 0;
             for (PromptResult pr : byK.get(q)) {
                 drafted += pr.drafted();
                 accepted += pr.accepted();
                 calls += pr.targetCalls();
                 tokens += pr.specIds().length;
+                verified += pr.specIds().length - 1; // the first token of each comes from the prefill
                 baseTokens += pr.baseIds().length;
                 specTime += pr.specNanos();
                 baseTime += pr.baseNanos();
                 if (pr.identical()) same++;
             }
             results.addAll(byK.get(q));
-            double tau = calls == 0 ? 0 : (double) tokens / calls;
+            double tau = calls == 0 ? 0 : (double) verified / calls;
             double perCall = calls == 0 ? 0 : (double) drafted / calls;
             double baseTps = baseTokens / (baseTime / 1e9), specTps = tokens / (specTime / 1e9);
             summaries.add(new Summary(k, prompts.size(), tokens, baseTokens, drafted == 0 ? 0 : (double) accepted / drafted, tau,

@@ -80,7 +80,7 @@ public final class ChatSession {
         int room;
         try {
             prompt = tokenizer.encode(template.render(messages, true, Map.of()), false);
-            room = targetCache.capacity() - prompt.length - (draft == null ? 0 : len.maxK() + 1);
+            room = targetCache.capacity() - prompt.length;
             if (room < 1) {
                 throw new ContextFull("the conversation would be " + prompt.length + " tokens, leaving no room for a reply within the context of "
                         + targetCache.capacity() + "; start over or allow a longer context");

@@ -15,6 +15,12 @@ import java.util.function.IntPredicate;
  * rejection resamples from max(0, p - q) normalised, so the output follows the target's distribution p
  * exactly, whatever the draft's q. Both use the sampling config's temperature and filters for p and q.
  *
+ * <p>The target prefills the whole prompt in one pass and picks the first token from it, exactly as
+ * {@link Generator} does: the model's products choose their kernel by the number of rows (SGEMM for a long
+ * prompt), so a prompt split differently would round differently and could break a near tie the other way.
+ * Verification passes have at most {@link DraftLength#MAX_TOKENS} + 1 rows, which every weight type
+ * multiplies with the same arithmetic per row as a one-token decode step.
+ *
  * <p>Invariant between rounds: each cache holds every committed token except the last one, which is
  * fed first in the next round.
  *
@@ -47,9 +53,17 @@ public final class SpeculativeDecoder {
      * not made. 0 turns it off. The output never depends on it, only the speed.
      */
     public record DraftLength(int k, boolean adaptive, int maxK, double confidence) {
+        /**
+         * The most tokens one round may draft. A verification pass of more than 16 rows would multiply F32
+         * weights with the SGEMM instead of the kernel of a decode step, whose sums round differently.
+         */
+        public static final int MAX_TOKENS = 15;
+
         public DraftLength {
-            if (k < 1) throw new IllegalArgumentException("draft tokens must be >= 1, got " + k);
-            if (adaptive && maxK < k) throw new IllegalArgumentException("adaptive draft length: max " + maxK + " below start " + k);
+            if (k < 1 || k > MAX_TOKENS) throw new IllegalArgumentException("draft tokens must be between 1 and " + MAX_TOKENS + ", got " + k);
+            if (maxK < k || maxK > MAX_TOKENS) {
+                throw new IllegalArgumentException("max draft tokens must be between the draft tokens (" + k + ") and " + MAX_TOKENS + ", got " + maxK);
+            }
             if (!(confidence >= 0 && confidence < 1)) throw new IllegalArgumentException("draft confidence must be in [0, 1), got " + confidence);
         }
 
@@ -68,20 +82,23 @@ public final class SpeculativeDecoder {
 
     public SpeculativeResult generate(int[] prompt, int maxNewTokens, DraftLength len, SamplingConfig sampling,
                                       IntPredicate stop, IntConsumer onToken) {
-        int capacity = lookahead(prompt, maxNewTokens, len);
+        int capacity = capacity(prompt, maxNewTokens);
         int limit = Math.min(target.maxPositions(), draft.maxPositions());
         if (capacity > limit) {
-            throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens + " new + " + (len.maxK() + 1)
-                    + " lookahead tokens exceed the context of " + limit + " (" + (draft.maxPositions() < target.maxPositions() ? "draft" : "target") + ")");
+            throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens
+                    + " new tokens exceeds the context of " + limit + " (" + (draft.maxPositions() < target.maxPositions() ? "draft" : "target") + ")");
         }
         return generate(new PrefixCache(target, capacity), new PrefixCache(draft, capacity), prompt, maxNewTokens, len, sampling, stop, onToken);
     }
 
-    /** Cache positions a generation needs: the prompt, the new tokens, and one round of proposals past them. */
-    private static int lookahead(int[] prompt, int maxNewTokens, DraftLength len) {
+    /**
+     * Cache positions a generation needs: as many as plain generation. A round drafts at most the tokens
+     * still wanted less one, so neither cache ever holds more than the prompt and the new tokens but the last.
+     */
+    private static int capacity(int[] prompt, int maxNewTokens) {
         if (prompt.length == 0) throw new IllegalArgumentException("speculate: the prompt is empty; give at least one token");
         if (maxNewTokens < 1) throw new IllegalArgumentException("speculate: max new tokens must be >= 1, got " + maxNewTokens);
-        return prompt.length + maxNewTokens + len.maxK() + 1;
+        return prompt.length + maxNewTokens;
     }
 
     /**
@@ -91,10 +108,10 @@ public final class SpeculativeDecoder {
     public SpeculativeResult generate(PrefixCache targetContext, PrefixCache draftContext, int[] prompt, int maxNewTokens, DraftLength len,
                                       SamplingConfig sampling, IntPredicate stop, IntConsumer onToken) {
         if (targetContext.model() != target || draftContext.model() != draft) throw new IllegalArgumentException("speculate: caches of other models");
-        int capacity = lookahead(prompt, maxNewTokens, len);
+        int capacity = capacity(prompt, maxNewTokens);
         if (capacity > Math.min(targetContext.capacity(), draftContext.capacity())) {
-            throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens + " new + " + (len.maxK() + 1)
-                    + " lookahead tokens exceed the cache of " + Math.min(targetContext.capacity(), draftContext.capacity()));
+            throw new IllegalArgumentException("speculate: prompt of " + prompt.length + " + " + maxNewTokens
+                    + " new tokens exceeds the cache of " + Math.min(targetContext.capacity(), draftContext.capacity()));
         }
         int vocab = target.vocabSize();
         KVCache tc = targetContext.cache(), dc = draftContext.cache();
@@ -103,22 +120,26 @@ public final class SpeculativeDecoder {
         boolean greedy = sampling.isGreedy();
 
         int[] tokens = Arrays.copyOf(prompt, capacity);
-        int n = prompt.length; // committed tokens; the caches hold n-1 of them
+        int n = prompt.length; // committed tokens; between rounds the caches hold n-1 of them
         target.prepareForDecoding();
         draft.prepareForDecoding();
         long t0 = System.nanoTime();
         int reused = targetContext.reuse(prompt), draftReused = draftContext.reuse(prompt);
-        if (reused < n - 1) target.forward(Arrays.copyOfRange(prompt, reused, n - 1), tc, 1);
+        float[] prefill = target.forward(Arrays.copyOfRange(prompt, reused, n), tc, 1);
         if (draftReused < n - 1) draft.forward(Arrays.copyOfRange(prompt, draftReused, n - 1), dc, 1);
         long t1 = System.nanoTime();
 
-        int k = len.k(), drafted = 0, accepted = 0, targetCalls = 0, draftCalls = 0, produced = 0;
+        int k = len.k(), drafted = 0, accepted = 0, targetCalls = 0, draftCalls = 0, produced = 1;
         String reason = "length";
+        tokens[n++] = greedy ? Sampler.argmax(prefill, 0, vocab) : drawFrom(pick.probabilities(prefill, 0, vocab), coin);
+        if (onToken != null) onToken.accept(tokens[n - 1]);
+        boolean stopped = stop != null && stop.test(tokens[n - 1]);
+        if (stopped) reason = "stop";
         float[][] q = new float[len.maxK()][];
         int[] proposal = new int[len.maxK()];
         float[] softmax = greedy && len.confidence() > 0 ? new float[vocab] : null;
         outer:
-        while (produced < maxNewTokens) {
+        while (produced < maxNewTokens && !stopped) {
             int kk = Math.min(k, maxNewTokens - produced - 1); // the round's own target token is one more
             // 1. draft kk tokens, first catching the draft's cache up with the committed tokens
             for (int i = 0; i < kk; i++) {
@@ -162,14 +183,19 @@ public final class SpeculativeDecoder {
             if (next < 0) {
                 next = greedy ? Sampler.argmax(p, kk * vocab, vocab) : drawFrom(pick.probabilities(p, kk * vocab, vocab), coin);
             }
-            accepted += good;
-            // 4. commit, honouring stop conditions token by token
+            // 4. commit, honouring stop conditions token by token; proposals past a stop count as neither
+            //    drafted nor accepted, so that the rates describe the tokens produced
             for (int i = 0; i <= good; i++) {
                 int id = i < good ? proposal[i] : next;
+                if (i < good) accepted++;
                 tokens[n++] = id;
                 produced++;
                 if (onToken != null) onToken.accept(id);
-                if (stop != null && stop.test(id)) { reason = "stop"; break outer; }
+                if (stop != null && stop.test(id)) {
+                    if (i < good) drafted -= kk - i - 1;
+                    reason = "stop";
+                    break outer;
+                }
                 if (produced >= maxNewTokens) break outer;
             }
             // 5. roll back: the target keeps the fed last token and the accepted proposals

@@ -6,6 +6,7 @@ import dev.fastdraft.engine.DType;
 import dev.fastdraft.models.config.Architecture;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.generate.KVCache;
+import dev.fastdraft.models.generate.SpeculativeDecoder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Verifying a block of draft tokens in one pass gives every position the logits that one-token decode
  * steps give it, bit for bit. Greedy speculative decoding relies on it: otherwise a near tie could break
  * differently and the output would not be the target's own. BF16 and F16 weights go through the panel
- * kernels (every row count from 1 to 9 here), F32 through the row-major one. Also: which matrices get a
+ * kernels (every row count a verification pass can have), F32 through the row-major one. Also: which matrices get a
  * panel copy, and when.
  */
 class BlockVerificationTest {
@@ -25,7 +26,7 @@ class BlockVerificationTest {
     void aBlockOfTokensGetsTheLogitsOfOneTokenSteps(DType dtype) {
         LlamaModel m = LlamaLoader.randomInference(CONFIG, dtype, 3, 0.2);
         int[] prompt = {1, 2, 3, 4, 5, 6, 7};
-        for (int width = 1; width <= 9; width++) {
+        for (int width = 1; width <= SpeculativeDecoder.DraftLength.MAX_TOKENS + 1; width++) {
             KVCache blockCache = m.newCache(64), stepCache = m.newCache(64);
             m.forward(prompt, blockCache, 1);
             m.forward(prompt, stepCache, 1);
