@@ -27,12 +27,14 @@ final class ConfigJson {
             if (hidden % numHeads != 0) throw f.error("hidden_size " + hidden + " is not divisible by num_attention_heads " + numHeads + " and head_dim is not given");
             headDim = hidden / numHeads;
         }
-        // transformers' config classes default num_key_value_heads differently when the key is absent
+        // transformers' config classes default num_key_value_heads differently when the key is absent;
+        // written as null, it means as many as the attention heads in every family
         int kvDefault = switch (arch) {
             case MISTRAL -> 8;
             case QWEN2 -> 32;
             default -> numHeads;
         };
+        if (f.present("num_key_value_heads")) kvDefault = numHeads;
         String act = f.optString("hidden_act");
         if (act == null || act.equals("swish")) act = "silu"; // transformers maps "swish" to SiLU as well
 

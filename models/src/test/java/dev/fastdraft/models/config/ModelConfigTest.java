@@ -58,6 +58,9 @@ class ModelConfigTest {
         assertFalse(c.tieWordEmbeddings());
         assertEquals(1, c.bosTokenId());
         assertArrayEquals(new int[] {2}, c.eosTokenIds());
+        // absent, num_key_value_heads is 8 (MistralConfig's default); null means one per attention head
+        String json = Configs.text("mistral-7b-v0.1").replace("\"num_key_value_heads\": 8", "\"num_key_value_heads\": null");
+        assertEquals(32, ConfigJson.parse(json, "config.json").numKvHeads());
     }
 
     @Test
