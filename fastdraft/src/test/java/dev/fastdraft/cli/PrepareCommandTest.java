@@ -83,6 +83,18 @@ class PrepareCommandTest {
         assertFalse(Files.exists(out));
     }
 
+    @Test
+    void refusesToWriteOverItsInput() throws Exception {
+        Path corpus = Files.writeString(dir.resolve("own.txt"), "text that must survive\n");
+        Path link = dir.resolve("own-link.txt");
+        Files.createSymbolicLink(link, corpus.getFileName());
+        assertError("error: prepare: --out " + corpus + " is the input " + corpus + "; writing it would destroy the corpus, give another file name",
+                "prepare", "--tokenizer", tok.toString(), "--input", corpus.toString(), "--out", corpus.toString());
+        assertError("error: prepare: --val-out " + link + " is the input " + corpus + "; writing it would destroy the corpus, give another file name",
+                "prepare", "--tokenizer", tok.toString(), "--input", corpus.toString(), "--val-out", link.toString(), "--out", dir.resolve("t.bin").toString());
+        assertEquals("text that must survive\n", Files.readString(corpus));
+    }
+
     static void assertError(String expected, String... args) {
         CliRun r = cli(args);
         assertEquals(2, r.rc(), r.err());

@@ -96,6 +96,9 @@ public final class CorpusPreparer {
         ran = true;
         for (Path in : options.inputs()) {
             if (!Files.exists(in)) throw new IllegalArgumentException("prepare: --input " + in + ": no such file or directory");
+            // the output replaces its file only at the end, after the input was read: the corpus would be lost
+            refuseSameFile(options.out(), "--out", in);
+            if (options.valOut() != null) refuseSameFile(options.valOut(), "--val-out", in);
         }
         long start = System.nanoTime();
         Path out = options.out().toAbsolutePath();
@@ -179,6 +182,12 @@ public final class CorpusPreparer {
             stop = true;
             queue.clear();
             joinQuietly(readerThread);
+        }
+    }
+
+    private static void refuseSameFile(Path out, String option, Path input) throws IOException {
+        if (Files.exists(out) && Files.isSameFile(out, input)) {
+            throw new IllegalArgumentException("prepare: " + option + " " + out + " is the input " + input + "; writing it would destroy the corpus, give another file name");
         }
     }
 
