@@ -51,14 +51,19 @@ public final class PrepareCommand implements Command {
         if (inputs.isEmpty()) throw new UserError("'prepare' needs --input PATH...; run 'prepare --help'");
         for (Path p : inputs) if (!Files.exists(p)) throw new UserError("--input: no such file or directory: " + p);
         if (a.has("--val-fraction") && !a.has("--val-out")) throw new UserError("--val-fraction needs --val-out FILE for the held-out documents");
+        if (a.string("--out").isEmpty()) throw new UserError("--out: no output file given; give a file name such as train.bin");
+        if (a.has("--val-out") && a.string("--val-out").isEmpty()) throw new UserError("--val-out: no output file given; give a file name such as val.bin");
         Path out = a.path("--out");
         if (Files.isDirectory(out)) throw new UserError("--out " + out + " is a directory; give a file name such as " + out.resolve("train.bin"));
         Path valOut = a.has("--val-out") ? a.path("--val-out") : null;
         if (valOut != null && Files.isDirectory(valOut)) throw new UserError("--val-out " + valOut + " is a directory; give a file name");
+        // 0 means no limit inside PrepareOptions; from the user it is a mistake
+        long maxTokens = a.longValue("--max-tokens", 0);
+        if (a.has("--max-tokens") && maxTokens < 1) throw new UserError("--max-tokens must be at least 1, got " + a.string("--max-tokens"));
         PrepareOptions options = new PrepareOptions(inputs, out, valOut,
                 a.number("--val-fraction", PrepareOptions.DEFAULT_VAL_FRACTION),
                 a.string("--text-field", PrepareOptions.DEFAULT_TEXT_FIELD),
-                a.longValue("--max-tokens", 0),
+                maxTokens,
                 a.strings("--include"),
                 a.flag("--skip-bad-lines"),
                 a.flag("--bos"),

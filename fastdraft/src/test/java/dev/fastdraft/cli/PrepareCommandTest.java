@@ -95,6 +95,23 @@ class PrepareCommandTest {
         assertEquals("text that must survive\n", Files.readString(corpus));
     }
 
+    @Test
+    void aCorpusWithoutTextIsAnError() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+        Path binary = Files.write(dir.resolve("blob.txt"), new byte[] {1, 0, 2});
+        Path out = dir.resolve("none.bin");
+        CliRun r = cli("prepare", "--tokenizer", tok.toString(), "--input", empty.toString(), binary.toString(), "--out", out.toString());
+        assertEquals(2, r.rc(), r.err());
+        // after the progress line
+        assertTrue(r.err().endsWith("\nerror: prepare: no text to tokenize in [" + empty + ", " + binary + "] (skipped 1 binary files, 1 empty documents);"
+                + " give UTF-8 text files, JSON Lines records or zip archives of them\n"), r.err());
+        assertFalse(Files.exists(out), "no empty token file");
+        assertError("error: --max-tokens must be at least 1, got 0",
+                "prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--max-tokens", "0", "--out", out.toString());
+        assertError("error: --out: no output file given; give a file name such as train.bin",
+                "prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--out", "");
+    }
+
     static void assertError(String expected, String... args) {
         CliRun r = cli(args);
         assertEquals(2, r.rc(), r.err());

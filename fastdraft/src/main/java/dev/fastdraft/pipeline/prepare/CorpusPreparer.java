@@ -178,6 +178,8 @@ public final class CorpusPreparer {
             trainTokens = train.tokens();
             valTokens = val == null ? 0 : val.tokens();
             if (progress != null) progress.finish(options.maxTokens() > 0 ? trainTokens + valTokens : inputBytes, rates(startNanos, train, val));
+            // thrown inside the write (after the progress line ends), so no empty token file is left under the output's name
+            if (documents == 0) throw noText();
         } finally {
             stop = true;
             queue.clear();
@@ -189,6 +191,18 @@ public final class CorpusPreparer {
         if (Files.exists(out) && Files.isSameFile(out, input)) {
             throw new IllegalArgumentException("prepare: " + option + " " + out + " is the input " + input + "; writing it would destroy the corpus, give another file name");
         }
+    }
+
+    /** The error for a corpus without a single document, saying what was skipped (read after the reader's END). */
+    private IllegalArgumentException noText() {
+        List<String> skipped = new ArrayList<>();
+        if (binarySkipped > 0) skipped.add(binarySkipped + " binary files");
+        if (emptySkipped > 0) skipped.add(emptySkipped + " empty documents");
+        if (badLines > 0) skipped.add(badLines + " bad lines");
+        return new IllegalArgumentException("prepare: no text to tokenize in " + options.inputs().stream().map(Path::toString).toList()
+                + (options.includes().isEmpty() ? "" : " matching --include " + options.includes())
+                + (skipped.isEmpty() ? "" : " (skipped " + String.join(", ", skipped) + ")")
+                + "; give UTF-8 text files, JSON Lines records or zip archives of them");
     }
 
     /** What the progress line adds to its main unit: MB/s when counting tokens, tokens/s when counting bytes. */
