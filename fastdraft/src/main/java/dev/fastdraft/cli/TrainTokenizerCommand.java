@@ -1,6 +1,7 @@
 package dev.fastdraft.cli;
 
 import dev.fastdraft.models.tokenizer.Tokenizer;
+import dev.fastdraft.pipeline.prepare.PrepareOptions;
 import dev.fastdraft.pipeline.prepare.TokenizerTraining;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ public final class TrainTokenizerCommand implements Command {
         return List.of(
                 Option.values("--input", "PATH", "text files, .jsonl files, directories and .zip archives, as for 'prepare'; repeatable"),
                 Option.values("--include", "GLOB", "in directories and archives, read only files matching a glob such as '*.java'; repeatable"),
+                Option.value("--text-field", "NAME", "the field of a JSON Lines record holding the text (default text)"),
+                Option.flag("--skip-bad-lines", "skip and count malformed JSON Lines records instead of stopping at the first"),
                 Option.value("--vocab-size", "N", "entries in all: 256 bytes, the merges, <|begin_of_text|> and <|end_of_text|> (default 8192)"),
                 Option.value("--max-chars", "N", "learn from the first N characters of the corpus (default 20m); suffixes k, m, g"),
                 Option.value("--out", "DIR", "directory for tokenizer.json and tokenizer_config.json"));
@@ -39,7 +42,8 @@ public final class TrainTokenizerCommand implements Command {
         if (maxChars <= 0) throw new UserError("--max-chars must be positive, got " + maxChars);
         Path out = a.path("--out");
         if (Files.isRegularFile(out)) throw new UserError("--out " + out + " is a file; give a directory");
-        TokenizerTraining.train(inputs, a.strings("--include"), vocab, maxChars, out, console.err());
+        TokenizerTraining.train(inputs, a.strings("--include"), a.string("--text-field", PrepareOptions.DEFAULT_TEXT_FIELD), a.flag("--skip-bad-lines"),
+                vocab, maxChars, out, console.err());
         Tokenizer tok = Tokenizer.load(out);
         console.out().printf("wrote %s (%d tokens) and %s to %s%n", Tokenizer.TOKENIZER_JSON, tok.vocabSize(), Tokenizer.TOKENIZER_CONFIG_JSON, out);
         return 0;

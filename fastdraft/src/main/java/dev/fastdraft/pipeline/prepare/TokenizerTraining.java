@@ -26,12 +26,17 @@ public final class TokenizerTraining {
         }
     }
 
-    public static BpeTrainer.Trained train(List<Path> inputs, List<String> includes, int vocabSize, long maxChars,
-                                         Path outDir, PrintStream log) throws IOException {
+    /**
+     * {@code textField} and {@code skipBadLines}: as for {@code prepare}; without {@code skipBadLines} a malformed
+     * JSON Lines record stops the run with its file and line.
+     */
+    public static BpeTrainer.Trained train(List<Path> inputs, List<String> includes, String textField, boolean skipBadLines, int vocabSize,
+                                         long maxChars, Path outDir, PrintStream log) throws IOException {
         BpeTrainer trainer = new BpeTrainer(vocabSize);
         PrepareOptions options = new PrepareOptions(inputs, outDir.resolve(Tokenizer.TOKENIZER_JSON), null,
-                PrepareOptions.DEFAULT_VAL_FRACTION, PrepareOptions.DEFAULT_TEXT_FIELD, 0, includes, true, false, null,
+                PrepareOptions.DEFAULT_VAL_FRACTION, textField, 0, includes, skipBadLines, false, null,
                 PrepareOptions.DEFAULT_PIECE_CHARS);
+        long[] badLines = {0};
         Progress progress = new Progress(log, "counting words", "chars", maxChars, 0);
         CorpusReader reader = new CorpusReader(options, c -> false, new CorpusReader.Sink() {
             @Override
@@ -48,7 +53,9 @@ public final class TokenizerTraining {
             public void skippedBinary(String origin) {}
 
             @Override
-            public void skippedBadLine(String origin, long line, String problem) {}
+            public void skippedBadLine(String origin, long line, String problem) {
+                badLines[0]++;
+            }
 
             @Override
             public void skippedEmpty(String origin) {}
@@ -59,6 +66,7 @@ public final class TokenizerTraining {
             // the budget is spent
         }
         progress.finish(trainer.chars(), "");
+        if (badLines[0] > 0) log.printf(Locale.ROOT, "skipped %,d bad lines%n", badLines[0]);
         if (trainer.chars() == 0) throw new IOException("no text found in " + inputs + (includes.isEmpty() ? "" : " matching " + includes));
         long t0 = System.nanoTime();
         BpeTrainer.Trained files = trainer.train();
