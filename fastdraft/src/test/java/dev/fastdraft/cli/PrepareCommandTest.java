@@ -112,6 +112,18 @@ class PrepareCommandTest {
                 "prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--out", "");
     }
 
+    @Test
+    void invalidUtf8IsAnErrorNamingTheFileAndLine() throws Exception {
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "caf\u00e9\nna\u00efve\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path records = Files.write(dir.resolve("latin1.jsonl"), "{\"text\": \"ok\"}\n{\"text\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path out = dir.resolve("u.bin");
+        assertError("error: " + latin1 + ", line 1: invalid UTF-8 at byte 3; convert the file to UTF-8 or leave it out",
+                "prepare", "--tokenizer", tok.toString(), "--input", latin1.toString(), "--out", out.toString());
+        assertError("error: " + records + ", line 2: invalid UTF-8 at byte 28; convert the file to UTF-8 or leave it out",
+                "prepare", "--tokenizer", tok.toString(), "--input", records.toString(), "--skip-bad-lines", "--out", out.toString());
+        assertFalse(Files.exists(out));
+    }
+
     static void assertError(String expected, String... args) {
         CliRun r = cli(args);
         assertEquals(2, r.rc(), r.err());

@@ -3,12 +3,13 @@ package dev.fastdraft.cli;
 import static dev.fastdraft.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** train-tokenizer reads its corpus as prepare does: malformed records stop it with file and line. */
+/** train-tokenizer reads its corpus as prepare does: malformed records and invalid UTF-8 stop it with file and line. */
 class TrainTokenizerCommandTest {
     @TempDir
     Path dir;
@@ -36,4 +37,10 @@ class TrainTokenizerCommandTest {
                 "--out", dir.resolve("tok2").toString()).rc());
     }
 
+    @Test
+    void invalidUtf8IsAnError() throws Exception {
+        Path latin1 = Files.write(dir.resolve("l.txt"), "ok\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("error: " + latin1 + ", line 2: invalid UTF-8 at byte 6; convert the file to UTF-8 or leave it out",
+                error(cli("train-tokenizer", "--input", latin1.toString(), "--vocab-size", "260", "--out", dir.resolve("tok").toString())));
+    }
 }

@@ -161,10 +161,13 @@ final class CorpusReader {
     }
 
     private void readStream(InputStream raw, String origin, String name) throws IOException {
-        BufferedInputStream in = TextPieces.sniffable(raw);
-        if (TextPieces.isBinary(in)) {
+        BufferedInputStream sniffed = TextPieces.sniffable(raw);
+        if (TextPieces.isBinary(sniffed)) {
             sink.skippedBinary(origin);
-        } else if (isJsonl(name)) {
+            return;
+        }
+        InputStream in = new Utf8Check(sniffed, origin);
+        if (isJsonl(name)) {
             readJsonl(in, origin);
         } else if (!TextPieces.read(in, options.pieceChars(), startsAddedToken, sink::piece)) {
             sink.skippedEmpty(origin);

@@ -88,7 +88,7 @@ final class TextPieces {
     }
 
     /**
-     * Reads UTF-8 text (malformed bytes become U+FFFD, a leading byte-order mark is dropped) and emits it as
+     * Reads UTF-8 text (a leading byte-order mark is dropped; {@link Utf8Check} rejects malformed bytes first) and emits it as
      * pieces of at most {@code max} chars. Returns false, emitting nothing, for an empty stream.
      */
     static boolean read(InputStream in, int max, IntPredicate startsAddedToken, PieceSink sink) throws IOException {
