@@ -76,10 +76,12 @@ public final class Launcher {
         pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
         pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
         final Process child = pb.start();
-        // Ctrl-C reaches both JVMs; keep this one alive until the child has finished its own shutdown.
+        // Ctrl-C in a terminal reaches both JVMs, but a kill or timeout aimed at this one does not: pass it on
+        // (a second SIGTERM to a child already shutting down changes nothing), then wait for the child's own shutdown.
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
             public void run() {
                 try {
+                    child.destroy();
                     child.waitFor();
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
