@@ -6,6 +6,7 @@ import dev.fastdraft.pipeline.demo.EmbeddedTarget;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ public final class DemoCommand implements Command {
     @Override
     public List<Option> options() {
         return List.of(
-                Option.value("--out", "DIR", "where the demo keeps what it makes (default ./fastdraft-demo); a re-run continues there"),
+                Option.value("--out", "DIR", "where the demo keeps what it makes (default ./fastdraft-demo); a re-run with the same settings continues there"),
                 Option.flag("--quick", "a smaller run of every stage, about a minute"),
                 Option.flag("--fresh", "delete what an earlier run left in --out and start over"),
                 Option.value("--corpus", "PATH", "pre-training corpus (default: this JDK's lib/src.zip)"),
@@ -58,7 +59,10 @@ public final class DemoCommand implements Command {
         } catch (AccessDeniedException e) {
             throw new UserError("cannot create " + out + ": permission denied; choose another directory with --out DIR");
         } catch (FileSystemException e) {
-            throw new UserError("cannot create " + out + ": " + e.getReason() + "; choose another directory with --out DIR");
+            // some file systems (/proc) refuse with no reason given, as a NoSuchFileException
+            String reason = e.getReason() != null ? e.getReason() : e instanceof NoSuchFileException ? "the file system refused it (no such file or directory)"
+                    : e.getClass().getSimpleName();
+            throw new UserError("cannot create " + out + ": " + reason + "; choose another directory with --out DIR");
         }
         if (!Files.isWritable(out)) throw new UserError("cannot write to " + out + "; choose a writable directory with --out DIR");
         long free = Files.getFileStore(out).getUsableSpace();

@@ -32,6 +32,15 @@ class DemoCommandTest {
     }
 
     @Test
+    void aFileSystemThatRefusesWithoutReasonIsStillExplained() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.fastdraft.pipeline.demo.EmbeddedTarget.available() && Files.isDirectory(Path.of("/proc/self")));
+        var r = CliRun.cli("demo", "--out", "/proc/fastdraft-demo");
+        assertEquals(2, r.rc(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: cannot create /proc/fastdraft-demo: ") && !r.err().contains("null"), r.err());
+    }
+
+    @Test
     void unknownOptionNamesTheDemo() {
         var r = CliRun.cli("--no-such-option");
         assertEquals(2, r.rc(), r.err());
