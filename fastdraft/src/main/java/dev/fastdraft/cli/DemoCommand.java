@@ -42,6 +42,7 @@ public final class DemoCommand implements Command {
     public int run(Args a, Console console) throws Exception {
         CliSupport.threads(a);
         if (!EmbeddedTarget.available()) throw new UserError("this jar was built without the demo target; build it with the README's command");
+        long seed = a.longValue("--seed", 1); // checked before anything is made
         Path out = a.has("--out") ? a.path("--out") : Path.of("fastdraft-demo");
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file; give a directory");
         if (a.flag("--fresh") && Files.isDirectory(out)) {
@@ -74,7 +75,7 @@ public final class DemoCommand implements Command {
         console.out().printf("FastDraft demo (%s run): build a draft for a target model and make the target faster with it.%n", plan.name());
         console.out().println("Interrupt it any time; run it again to continue where it stopped (--fresh to start over).");
         new Demo(new Demo.Options(out, plan, a.has("--corpus") ? a.path("--corpus") : null, a.flag("--target-text"),
-                a.longValue("--seed", 1)), console.out(), console.err()).run();
+                seed), console.out(), console.err()).run();
         return 0;
     }
 }

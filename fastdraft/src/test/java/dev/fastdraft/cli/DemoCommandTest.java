@@ -41,6 +41,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void aBadSeedIsRefusedBeforeAnythingIsMade() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.fastdraft.pipeline.demo.EmbeddedTarget.available());
+        var r = CliRun.cli("demo", "--out", dir.resolve("d").toString(), "--seed", "1.5");
+        assertEquals(2, r.rc(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("error: --seed must be an integer"), r.err());
+        assertTrue(!Files.exists(dir.resolve("d")));
+    }
+
+    @Test
     void unknownOptionNamesTheDemo() {
         var r = CliRun.cli("--no-such-option");
         assertEquals(2, r.rc(), r.err());
