@@ -1,5 +1,6 @@
 package dev.fastdraft.cli;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,6 +90,7 @@ public final class Args {
         return has(name) ? integer(name) : fallback;
     }
 
+    /** A whole number in the long range; suffixes k, m, g multiply (1.5k = 1500). */
     public long longValue(String name, long fallback) {
         if (!has(name)) return fallback;
         String v = string(name).trim().toLowerCase();
@@ -97,9 +99,11 @@ public final class Args {
         else if (v.endsWith("m")) { mult = 1_000_000; v = v.substring(0, v.length() - 1); }
         else if (v.endsWith("g")) { mult = 1_000_000_000; v = v.substring(0, v.length() - 1); }
         try {
-            return Math.round(Double.parseDouble(v) * mult);
-        } catch (NumberFormatException e) {
-            throw new UserError(name + " must be a number (suffixes k, m, g allowed), got '" + string(name) + "'");
+            // exact arithmetic: a double would round 1.5 to 2 and clamp 1e23 to Long.MAX_VALUE without a word
+            return new BigDecimal(v).multiply(BigDecimal.valueOf(mult)).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UserError(name + " must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                    + " (suffixes k, m, g allowed), got '" + string(name) + "'");
         }
     }
 
@@ -120,6 +124,7 @@ public final class Args {
     public int[] intList(String name) {
         String v = string(name);
         String[] parts = v.split(",");
+        if (parts.length == 0) throw new UserError(name + " is an empty list; give comma-separated integers such as 1,2,3");
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {

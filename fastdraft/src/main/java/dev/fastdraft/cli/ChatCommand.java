@@ -48,6 +48,8 @@ public final class ChatCommand implements Command {
         CliSupport.threads(a);
         SamplingConfig sampling = CliSupport.sampling(a);
         int maxNew = a.integer("--max-new-tokens", 512);
+        CliSupport.requires(a, "--draft-tokens", "--draft", "a draft model proposes the tokens");
+        CliSupport.requires(a, "--draft-confidence", "--draft", "it ends a draft model's proposals");
         int k = CliSupport.checkDraftTokens("--draft-tokens", a.integer("--draft-tokens", 4));
         if (maxNew < 1) throw new UserError("--max-new-tokens must be >= 1, got " + maxNew);
         SpeculativeDecoder.DraftLength len = SpeculativeDecoder.DraftLength.fixed(k)

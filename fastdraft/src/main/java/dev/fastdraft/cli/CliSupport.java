@@ -14,17 +14,28 @@ import dev.fastdraft.models.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Small helpers shared by commands. */
-final class CliSupport {
+/** Small helpers shared by commands (and the bench sub-commands). */
+public final class CliSupport {
     private CliSupport() {}
 
     /** Applies --threads before the shared worker pool is first used. */
-    static void threads(Args a) {
-        if (a.has("--threads")) {
-            int t = a.integer("--threads");
-            if (t < 1) throw new UserError("--threads must be >= 1, got " + t);
-            System.setProperty("fastdraft.threads", Integer.toString(t));
+    public static void threads(Args a) {
+        if (a.has("--threads")) System.setProperty("fastdraft.threads", Integer.toString(threadCount(a, 1)));
+    }
+
+    /** --threads, checked: more threads than 4 per processor only add switching (and 10000 would start 10000 threads). */
+    public static int threadCount(Args a, int fallback) {
+        if (!a.has("--threads")) return fallback;
+        int t = a.integer("--threads");
+        int max = maxThreads();
+        if (t < 1 || t > max) {
+            throw new UserError("--threads must be between 1 and " + max + " (4 per available processor), got " + t);
         }
+        return t;
+    }
+
+    static int maxThreads() {
+        return Math.min(1024, 4 * Runtime.getRuntime().availableProcessors());
     }
 
     static void checkIds(int[] ids, int vocab, String option) {
@@ -100,6 +111,18 @@ final class CliSupport {
         for (int e : model.config().eosTokenIds()) s.add(e);
         if (tok != null) for (int e : tok.eosIds()) s.add(e);
         return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The --stop strings: an empty one would match before any text, ending generation after one token. */
+    static List<String> stops(Args a) {
+        List<String> stops = a.strings("--stop");
+        if (stops.contains("")) throw new UserError("--stop needs non-empty text, got \"\"");
+        return stops;
+    }
+
+    /** Refuses {@code option} when {@code needed} is absent: it would be ignored without it. */
+    static void requires(Args a, String option, String needed, String why) {
+        if (a.has(option) && !a.has(needed)) throw new UserError(option + " needs " + needed + " (" + why + "); add " + needed + " or leave out " + option);
     }
 
     static final Option DRAFT_CONFIDENCE = Option.value("--draft-confidence", "P",

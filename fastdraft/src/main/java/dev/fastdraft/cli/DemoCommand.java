@@ -6,6 +6,7 @@ import dev.fastdraft.pipeline.demo.EmbeddedTarget;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ public final class DemoCommand implements Command {
     @Override
     public List<Option> options() {
         return List.of(
-                Option.value("--out", "DIR", "where the demo keeps what it makes (default ./fastdraft-demo); a re-run continues there"),
+                Option.value("--out", "DIR", "where the demo keeps what it makes (default ./fastdraft-demo); a re-run with the same settings continues there"),
                 Option.flag("--quick", "a smaller run of every stage, about a minute"),
                 Option.flag("--fresh", "delete what an earlier run left in --out and start over"),
                 Option.value("--corpus", "PATH", "pre-training corpus (default: this JDK's lib/src.zip)"),
@@ -41,6 +42,7 @@ public final class DemoCommand implements Command {
     public int run(Args a, Console console) throws Exception {
         CliSupport.threads(a);
         if (!EmbeddedTarget.available()) throw new UserError("this jar was built without the demo target; build it with the README's command");
+        long seed = a.longValue("--seed", 1); // checked before anything is made
         Path out = a.has("--out") ? a.path("--out") : Path.of("fastdraft-demo");
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " is a file; give a directory");
         if (a.flag("--fresh") && Files.isDirectory(out)) {
@@ -58,7 +60,10 @@ public final class DemoCommand implements Command {
         } catch (AccessDeniedException e) {
             throw new UserError("cannot create " + out + ": permission denied; choose another directory with --out DIR");
         } catch (FileSystemException e) {
-            throw new UserError("cannot create " + out + ": " + e.getReason() + "; choose another directory with --out DIR");
+            // some file systems (/proc) refuse with no reason given, as a NoSuchFileException
+            String reason = e.getReason() != null ? e.getReason() : e instanceof NoSuchFileException ? "the file system refused it (no such file or directory)"
+                    : e.getClass().getSimpleName();
+            throw new UserError("cannot create " + out + ": " + reason + "; choose another directory with --out DIR");
         }
         if (!Files.isWritable(out)) throw new UserError("cannot write to " + out + "; choose a writable directory with --out DIR");
         long free = Files.getFileStore(out).getUsableSpace();
@@ -70,7 +75,7 @@ public final class DemoCommand implements Command {
         console.out().printf("FastDraft demo (%s run): build a draft for a target model and make the target faster with it.%n", plan.name());
         console.out().println("Interrupt it any time; run it again to continue where it stopped (--fresh to start over).");
         new Demo(new Demo.Options(out, plan, a.has("--corpus") ? a.path("--corpus") : null, a.flag("--target-text"),
-                a.longValue("--seed", 1)), console.out(), console.err()).run();
+                seed), console.out(), console.err()).run();
         return 0;
     }
 }

@@ -43,6 +43,7 @@ public final class GenerateCommand implements Command {
         CliSupport.threads(a);
         SamplingConfig sampling = CliSupport.sampling(a);
         int maxNew = a.integer("--max-new-tokens", 128);
+        List<String> stops = CliSupport.stops(a);
         boolean json = a.flag("--json");
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
             loaded.model().useDevice(device);
@@ -50,7 +51,7 @@ public final class GenerateCommand implements Command {
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--model"), a.has("--prompt"));
             int[] prompt = CliSupport.prompt(a, CliSupport.promptFormat(a, a.path("--model"), tok), model.vocabSize());
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(model, tok);
-            StopRule stop = new StopRule(eos, a.strings("--stop"), tok);
+            StopRule stop = new StopRule(eos, stops, tok);
             GenerationResult r = Generator.generate(model, prompt, maxNew, new Sampler(sampling), stop::test,
                     id -> {
                         String piece = stop.push(id);
@@ -61,19 +62,22 @@ public final class GenerateCommand implements Command {
                     });
             String rest = stop.finish();
             if (!json) console.out().print(rest);
+            // with no new token the prompt is not run at all: its "rate" would be the prompt length over a few nanoseconds
+            double prefillRate = r.ids().length == 0 ? 0 : r.prefillTokensPerSecond();
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("ids", r.ids());
                 o.put("text", tok == null ? null : tok.decode(r.ids(), true));
                 o.put("prompt_tokens", prompt.length);
                 o.put("stop_reason", r.stopReason());
-                o.put("prefill_tokens_per_s", r.prefillTokensPerSecond());
+                o.put("prefill_tokens_per_s", prefillRate);
                 o.put("decode_tokens_per_s", r.decodeTokensPerSecond());
                 console.out().println(Json.write(o));
             } else {
                 console.out().println();
-                console.err().printf(java.util.Locale.ROOT, "[%d prompt tokens at %.1f tok/s, %d new tokens at %.1f tok/s, stop: %s]%n",
-                        prompt.length, r.prefillTokensPerSecond(), r.ids().length, r.decodeTokensPerSecond(), r.stopReason());
+                if (r.ids().length == 0) console.err().printf("[%d prompt tokens, no new tokens asked for]%n", prompt.length);
+                else console.err().printf(java.util.Locale.ROOT, "[%d prompt tokens at %.1f tok/s, %d new tokens at %.1f tok/s, stop: %s]%n",
+                        prompt.length, prefillRate, r.ids().length, r.decodeTokensPerSecond(), r.stopReason());
             }
         }
         return 0;

@@ -37,6 +37,10 @@ public final class LogitsCommand implements Command {
             loaded.model().useDevice(device);
             LlamaModel model = loaded.model();
             CliSupport.checkIds(ids, model.vocabSize(), "--ids");
+            if (ids.length > model.maxPositions()) {
+                throw new UserError("--ids: " + ids.length + " ids exceed the model's context of " + model.maxPositions() + " positions; give at most "
+                        + model.maxPositions());
+            }
             float[] logits = model.forward(ids, model.newCache(ids.length), ids.length);
             Npy.write(out, logits, ids.length, model.vocabSize());
         }

@@ -54,6 +54,8 @@ public final class SpeculateCommand implements Command {
         SamplingConfig sampling = CliSupport.sampling(a);
         int k = CliSupport.checkDraftTokens("--draft-tokens", a.integer("--draft-tokens", 4));
         double confidence = CliSupport.draftConfidence(a);
+        CliSupport.requires(a, "--max-draft-tokens", "--adaptive", "only adaptive drafting changes K");
+        List<String> stops = CliSupport.stops(a);
         int maxK = a.has("--max-draft-tokens") ? CliSupport.checkDraftTokens("--max-draft-tokens", a.integer("--max-draft-tokens", k))
                 : Math.min(2 * k, SpeculativeDecoder.DraftLength.MAX_TOKENS);
         if (maxK < k) throw new UserError("--max-draft-tokens " + maxK + " is below --draft-tokens " + k);
@@ -68,7 +70,7 @@ public final class SpeculateCommand implements Command {
             Tokenizer tok = CliSupport.tokenizerIfPresent(a.path("--target"), a.has("--prompt"));
             int[] prompt = CliSupport.prompt(a, CliSupport.promptFormat(a, a.path("--target"), tok), target.model().vocabSize());
             int[] eos = a.flag("--ignore-eos") ? new int[0] : CliSupport.eosIds(target.model(), tok);
-            StopRule stop = new StopRule(eos, a.strings("--stop"), tok);
+            StopRule stop = new StopRule(eos, stops, tok);
             SpeculativeResult r = new SpeculativeDecoder(target.model(), draft.model()).generate(prompt, maxNew, len, sampling, stop::test,
                     id -> {
                         String piece = stop.push(id);

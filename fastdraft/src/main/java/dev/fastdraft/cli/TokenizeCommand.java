@@ -77,6 +77,7 @@ public final class TokenizeCommand implements Command {
     }
 
     private static void encodeJsonl(Function<String, int[]> encode, Path file, Console console) throws IOException {
+        if (Files.isDirectory(file)) throw new UserError("--input-jsonl: " + file + " is a directory; give a JSON Lines file");
         if (!Files.isRegularFile(file)) throw new UserError("--input-jsonl: no such file: " + file);
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
         try (BufferedReader in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.llama.LlamaLoader;
+import dev.fastdraft.pipeline.PromptFile;
 import dev.fastdraft.pipeline.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,7 @@ class CliPipelineTest {
         target = TinyModels.model(dir.resolve("target"), TinyModels.config(32, 2, 128), 3, 0.3, DType.BF16);
         draft = TinyModels.model(dir.resolve("draft"), TinyModels.config(16, 1, 64), 4, 0.1, DType.F32);
         prompts = dir.resolve("prompts.jsonl");
-        Files.writeString(prompts, "{\"prompt\": \"the cat\"}\nplain text prompt\n\n{\"prompt\": \"in the hat\", \"id\": 3}\n{\"prompt\": \"a\\nb\"}\n");
+        Files.writeString(prompts, "{\"prompt\": \"the cat\"}\n{\"prompt\": \"plain text prompt\"}\n\n{\"prompt\": \"in the hat\", \"id\": 3}\n{\"prompt\": \"a\\nb\"}\n");
     }
 
     @Test
@@ -93,6 +95,16 @@ class CliPipelineTest {
                 "--temperatures", "0", "--max-new-tokens", "3");
         assertEquals(0, skipped.rc(), skipped.err());
         assertTrue(skipped.out().contains("1 records written"), skipped.out());
+        // a line that is not JSON in a JSON Lines file stops synth and eval too; it is no plain prompt
+        Files.writeString(bad, "\uFEFF{\"prompt\":\"a\"}\nnot json\n{\"prompt\":\"b\"}\n");
+        oneLineError(cli("synth", "--target", target.toString(), "--prompts", bad.toString(), "--out", out.toString()), "bad.jsonl:2: not a JSON object");
+        oneLineError(cli("eval", "--target", target.toString(), "--draft", draft.toString(), "--prompts", bad.toString()), "bad.jsonl:2: not a JSON object");
+        assertEquals(List.of("a", "b"), PromptFile.read(bad, "prompt", true));
+        assertEquals(List.of("not json", "{\"prompt\":\"b\"}"), PromptFile.read(Files.writeString(dir.resolve("plain.txt"), "not json\n{\"prompt\":\"b\"}\n"), "prompt", false),
+                "a plain file stays plain");
+        Files.write(bad, new byte[] {'o', 'k', '\n', 'b', (byte) 0xE9, 'd', '\n'});
+        oneLineError(cli("synth", "--target", target.toString(), "--prompts", bad.toString(), "--out", out.toString()), bad + " is not valid UTF-8 (line 2)");
+        oneLineError(cli("eval", "--target", target.toString(), "--draft", draft.toString(), "--prompts", dir.toString()), dir + " is a directory");
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "\n\n");
         oneLineError(cli("synth", "--target", target.toString(), "--prompts", empty.toString(), "--out", dir.resolve("y.jsonl").toString()), "no prompts found");

@@ -32,6 +32,25 @@ class DemoCommandTest {
     }
 
     @Test
+    void aFileSystemThatRefusesWithoutReasonIsStillExplained() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.fastdraft.pipeline.demo.EmbeddedTarget.available() && Files.isDirectory(Path.of("/proc/self")));
+        var r = CliRun.cli("demo", "--out", "/proc/fastdraft-demo");
+        assertEquals(2, r.rc(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: cannot create /proc/fastdraft-demo: ") && !r.err().contains("null"), r.err());
+    }
+
+    @Test
+    void aBadSeedIsRefusedBeforeAnythingIsMade() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.fastdraft.pipeline.demo.EmbeddedTarget.available());
+        var r = CliRun.cli("demo", "--out", dir.resolve("d").toString(), "--seed", "1.5");
+        assertEquals(2, r.rc(), r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("error: --seed must be an integer"), r.err());
+        assertTrue(!Files.exists(dir.resolve("d")));
+    }
+
+    @Test
     void unknownOptionNamesTheDemo() {
         var r = CliRun.cli("--no-such-option");
         assertEquals(2, r.rc(), r.err());

@@ -1,18 +1,20 @@
 package dev.fastdraft.cli.bench;
 
 import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.CliSupport;
 import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
 import dev.fastdraft.cli.Option;
 import dev.fastdraft.cli.UserError;
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.kernels.WorkerPool;
-import dev.fastdraft.models.config.Architecture;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.generate.KVCache;
+import dev.fastdraft.models.generate.SpeculativeDecoder;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
+import dev.fastdraft.pipeline.draft.ParameterCount;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,6 +28,9 @@ import java.util.Map;
  * once per token), and the cost of verifying k tokens in one pass relative to one decode step.
  */
 public final class DecodeBenchmark implements Command {
+    static final int MAX_CONTEXT = 32768;
+    static final int MAX_VERIFY = SpeculativeDecoder.DraftLength.MAX_TOKENS + 1;
+
     @Override
     public String name() {
         return "decode";
@@ -46,25 +51,37 @@ public final class DecodeBenchmark implements Command {
                 Option.value("--kv-heads", "N", "key/value heads (default 8)"),
                 Option.value("--intermediate", "N", "MLP size (default 8192)"),
                 Option.value("--vocab", "V", "vocabulary (default 128256, tied embeddings)"),
-                Option.value("--context", "N", "tokens already in the cache when timing (default 64)"),
+                Option.value("--context", "N", "tokens already in the cache when timing (default 64, at most " + MAX_CONTEXT + ")"),
                 Option.value("--steps", "N", "timed decode steps (default 32)"),
-                Option.value("--verify", "K,..", "verification widths to time (default 4,8)"));
+                Option.value("--verify", "K,..", "verification widths to time, 1.." + MAX_VERIFY + " (default 4,8)"));
     }
 
     @Override
     public int run(Args a, Console console) {
-        if (a.has("--threads")) System.setProperty("fastdraft.threads", a.string("--threads"));
+        CliSupport.threads(a);
         DType dtype = switch (a.string("--dtype", "bf16")) {
             case "bf16" -> DType.BF16;
             case "f16" -> DType.F16;
             case "f32" -> DType.F32;
             default -> throw new UserError("--dtype must be bf16, f16 or f32");
         };
-        ModelConfig cfg = ModelConfig.builder(Architecture.LLAMA).vocabSize(a.integer("--vocab", 128256)).hiddenSize(a.integer("--hidden", 2048))
-                .intermediateSize(a.integer("--intermediate", 8192)).numLayers(a.integer("--layers", 16)).numHeads(a.integer("--heads", 32))
-                .numKvHeads(a.integer("--kv-heads", 8)).maxPositionEmbeddings(4096).tieWordEmbeddings(true).eosTokenIds(0).build();
-        int context = a.integer("--context", 64), steps = a.integer("--steps", 32);
+        int context = BenchOptions.range(a, "decode", "--context", 64, 1, MAX_CONTEXT);
+        int steps = BenchOptions.range(a, "decode", "--steps", 32, 1, 100_000);
         int[] verify = a.has("--verify") ? a.intList("--verify") : new int[] {4, 8};
+        for (int k : verify) {
+            // as many rows as a speculative round verifies at most; wider passes take their own, much slower path
+            if (k < 1 || k > MAX_VERIFY) throw new UserError("bench decode: --verify widths must be in 1.." + MAX_VERIFY + " (the rows of a speculative round), got " + k);
+        }
+        int maxK = Arrays.stream(verify).max().orElse(1);
+        int capacity = context + maxK; // every timed step truncates the cache back to the context
+        ModelConfig cfg = BenchOptions.llama(a, "decode", 128256, 2048, 8192, 16, 32, 8, Math.max(4096, capacity));
+        long kvDim = (long) cfg.numKvHeads() * cfg.headDim();
+        if (capacity * kvDim > BenchOptions.MAX_ARRAY) {
+            throw new UserError("bench decode: --context " + context + " is too long for a key/value cache of " + kvDim + " values per position; choose a shorter one");
+        }
+        BenchOptions.fitsInMemory("decode", "the " + dtype + " weights of this shape (--vocab, --hidden, --intermediate, --layers) and the bandwidth probe",
+                ParameterCount.total(cfg) * dtype.byteSize() + MemoryBandwidth.STANDARD_BYTES);
+        BenchOptions.fitsInHeap("decode", "the key/value cache of --context " + context, 2L * cfg.numLayers() * capacity * kvDim * Float.BYTES);
         boolean json = a.flag("--json");
         WorkerPool pool = WorkerPool.common();
 
@@ -75,8 +92,7 @@ public final class DecodeBenchmark implements Command {
 
         int[] prompt = new int[context];
         for (int i = 0; i < context; i++) prompt[i] = (i * 7919) % cfg.vocabSize();
-        int maxK = Arrays.stream(verify).max().orElse(1);
-        KVCache cache = model.newCache(context + steps + maxK + 8);
+        KVCache cache = model.newCache(capacity);
         // Warm the JIT on every shape that is timed, for at least 2 s: a small model runs a step in well under a
         // millisecond, long before C2 has compiled its kernels (3 warm-up steps measured a 1.8M-parameter model
         // at a tenth of its speed).

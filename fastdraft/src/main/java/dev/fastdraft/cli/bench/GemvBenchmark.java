@@ -1,6 +1,7 @@
 package dev.fastdraft.cli.bench;
 
 import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.CliSupport;
 import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
 import dev.fastdraft.cli.Option;
@@ -38,6 +39,7 @@ import java.util.SplittableRandom;
 public final class GemvBenchmark implements Command {
     private static final int COLD_BYTES_MIB = 128;
     private static final int CACHED_BYTES_MIB = 4;
+    private static final int MAX_DIM = 1 << 20;
 
     @Override
     public String name() {
@@ -65,9 +67,9 @@ public final class GemvBenchmark implements Command {
 
     @Override
     public int run(Args args, Console console) {
-        int rows = args.integer("--rows", 1);
-        int n = args.integer("--n", 4096);
-        int k = args.integer("--k", 4096);
+        int rows = BenchOptions.range(args, "gemv", "--rows", 1, 1, SkinnyGemm.ROWS_PER_PASS);
+        int n = BenchOptions.range(args, "gemv", "--n", 4096, 1, MAX_DIM);
+        int k = BenchOptions.range(args, "gemv", "--k", 4096, 1, MAX_DIM);
         WeightType wt;
         try {
             wt = WeightType.parse(args.string("--dtype", "bf16"));
@@ -80,18 +82,18 @@ public final class GemvBenchmark implements Command {
             default -> throw new UserError("--layout must be panels or rows, got '" + args.string("--layout") + "'");
         };
         if (panels && !Panels.supports(wt)) throw new UserError("--layout panels needs --dtype bf16 or f16; use --layout rows for " + wt.label());
-        int rounds = args.integer("--rounds", 9);
-        int millis = args.integer("--millis", 200);
+        int rounds = BenchOptions.range(args, "gemv", "--rounds", 9, 1, 1000);
+        int millis = BenchOptions.range(args, "gemv", "--millis", 200, 1, 60_000);
         double warmup = args.number("--warmup", 4);
-        int threads = args.integer("--threads", WorkerPool.defaultThreads());
-        if (rows < 1 || rows > SkinnyGemm.ROWS_PER_PASS) throw new UserError("--rows must be in 1.." + SkinnyGemm.ROWS_PER_PASS + ", got " + rows);
-        if (n < 1 || k < 1) throw new UserError("--n and --k must be >= 1, got n=" + n + " k=" + k);
-        if (rounds < 1 || millis < 1 || threads < 1) throw new UserError("--rounds, --millis and --threads must be >= 1");
-        if (!(warmup >= 0)) throw new UserError("--warmup must be >= 0 seconds, got " + warmup);
+        if (!(warmup >= 0 && warmup <= 3600)) throw new UserError("bench gemv: --warmup must be in 0..3600 seconds, got " + args.string("--warmup"));
+        int threads = CliSupport.threadCount(args, WorkerPool.defaultThreads());
         long matrixBytes = n * wt.rowBytes(k);
-        int copies = args.has("--copies") ? args.integer("--copies")
-                : (int) Math.max(1, ((long) COLD_BYTES_MIB << 20) / matrixBytes + ((((long) COLD_BYTES_MIB << 20) % matrixBytes) == 0 ? 0 : 1));
-        if (copies < 1) throw new UserError("--copies must be >= 1, got " + copies);
+        long coldBytes = (long) COLD_BYTES_MIB << 20;
+        int copies = args.has("--copies") ? BenchOptions.range(args, "gemv", "--copies", 1, 1, 1024)
+                : (int) Math.max(1, coldBytes / matrixBytes + (coldBytes % matrixBytes == 0 ? 0 : 1));
+        // panel copies come on top of the weights they are packed from
+        BenchOptions.fitsInMemory("gemv", copies + " cop" + (copies == 1 ? "y" : "ies") + " of the --n x --k weights and the bandwidth probe",
+                copies * matrixBytes * (panels ? 2 : 1) + MemoryBandwidth.STANDARD_BYTES);
 
         try (WorkerPool pool = new WorkerPool(threads);
              Arena arena = Arena.ofShared();

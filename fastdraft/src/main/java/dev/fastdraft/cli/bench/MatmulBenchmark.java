@@ -1,6 +1,7 @@
 package dev.fastdraft.cli.bench;
 
 import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.CliSupport;
 import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
 import dev.fastdraft.cli.Option;
@@ -59,11 +60,11 @@ public final class MatmulBenchmark implements Command {
     public int run(Args args, Console console) throws Exception {
         int n = args.integer("--size", 1024);
         if (n < 1 || n > 32768) throw new UserError("bench matmul: --size must be in 1..32768, got " + n);
-        int threads = args.integer("--threads", WorkerPool.defaultThreads());
-        if (threads < 1 || threads > 1024) throw new UserError("bench matmul: --threads must be in 1..1024, got " + threads);
+        int threads = CliSupport.threadCount(args, WorkerPool.defaultThreads());
         int reps = args.integer("--reps", 0);
         if (args.has("--reps") && reps < 1) throw new UserError("bench matmul: --reps must be >= 1, got " + reps);
         boolean json = args.flag("--json");
+        BenchOptions.fitsInMemory("matmul", "four " + n + " x " + n + " float matrices (--size)", 4L * n * n * Float.BYTES);
 
         Optional<OpenBlas> peer = OpenBlas.find();
         if (peer.isEmpty()) {

@@ -51,6 +51,9 @@ public final class MemoryBandwidth implements AutoCloseable {
         c.fill((byte) 0x3F);
     }
 
+    /** Bytes {@link #standard()} allocates. */
+    static final long STANDARD_BYTES = (256L << 20) + 3 * (64L << 20);
+
     /** Sizes used by the bench commands: 256 MiB to read, 3 x 64 MiB for the triad (far beyond a 32 MiB L3). */
     public static MemoryBandwidth standard() {
         return new MemoryBandwidth(256L << 20, 64L << 20);

@@ -1,6 +1,7 @@
 package dev.fastdraft.cli.bench;
 
 import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.CliSupport;
 import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
 import dev.fastdraft.cli.Option;
@@ -45,12 +46,11 @@ public final class TokenizerBenchmark implements Command {
 
     @Override
     public int run(Args args, Console console) throws Exception {
+        double seconds = args.number("--seconds", 5);
+        if (!(seconds > 0 && seconds <= 3600)) throw new UserError("bench tokenizer: --seconds must be in (0, 3600], got " + seconds);
+        int threads = CliSupport.threadCount(args, WorkerPool.common().threads());
         Tokenizer tokenizer = TokenizeCommand.loadTokenizer(args.path("--model"));
         List<String> docs = args.has("--input") ? readDocuments(args.path("--input")) : SampleText.documents(42, 4_000_000);
-        double seconds = args.number("--seconds", 5);
-        if (!(seconds > 0)) throw new UserError("--seconds must be positive, got " + seconds);
-        int threads = args.integer("--threads", WorkerPool.common().threads());
-        if (threads < 1) throw new UserError("--threads must be at least 1, got " + threads);
         long bytes = 0, chars = 0;
         for (String d : docs) {
             bytes += d.getBytes(StandardCharsets.UTF_8).length;

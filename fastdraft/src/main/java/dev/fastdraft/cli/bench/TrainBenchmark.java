@@ -3,16 +3,18 @@ package dev.fastdraft.cli.bench;
 import dev.fastdraft.autograd.AdamW;
 import dev.fastdraft.autograd.LrSchedule;
 import dev.fastdraft.cli.Args;
+import dev.fastdraft.cli.CliSupport;
 import dev.fastdraft.cli.Command;
 import dev.fastdraft.cli.Console;
 import dev.fastdraft.cli.Option;
+import dev.fastdraft.cli.UserError;
 import dev.fastdraft.kernels.WorkerPool;
 import dev.fastdraft.kernels.gemm.Sgemm;
-import dev.fastdraft.models.config.Architecture;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
+import dev.fastdraft.pipeline.draft.ParameterCount;
 import dev.fastdraft.pipeline.train.TrainConfig;
 import dev.fastdraft.pipeline.train.TrainStep;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +34,8 @@ import java.util.SplittableRandom;
  * the same run, and the peak heap it needed.
  */
 public final class TrainBenchmark implements Command {
+    private static final int MAX_POSITIONS = 4096;
+
     @Override
     public String name() {
         return "train";
@@ -51,19 +55,20 @@ public final class TrainBenchmark implements Command {
                 Option.value("--kv-heads", "N", "key/value heads (default 4)"),
                 Option.value("--intermediate", "N", "MLP size (default 1408)"),
                 Option.value("--vocab", "V", "vocabulary (default 8192, tied)"),
-                Option.value("--seq-len", "T", "sequence length (default 256)"),
+                Option.value("--seq-len", "T", "sequence length (default 256, at most " + MAX_POSITIONS + ")"),
                 Option.value("--batch", "B", "sequences per step (default 8)"),
                 Option.value("--steps", "N", "timed steps (default 5, after 1 warm-up step)"));
     }
 
     @Override
     public int run(Args a, Console console) {
-        if (a.has("--threads")) System.setProperty("fastdraft.threads", a.string("--threads"));
+        CliSupport.threads(a);
+        int t = BenchOptions.range(a, "train", "--seq-len", 256, 1, MAX_POSITIONS);
+        int b = BenchOptions.range(a, "train", "--batch", 8, 1, 4096);
+        int steps = BenchOptions.range(a, "train", "--steps", 5, 1, 10_000);
+        ModelConfig cfg = BenchOptions.llama(a, "train", 8192, 512, 1408, 6, 8, 4, MAX_POSITIONS);
+        checkSizes(cfg, b, t);
         WorkerPool pool = WorkerPool.common();
-        ModelConfig cfg = ModelConfig.builder(Architecture.LLAMA).vocabSize(a.integer("--vocab", 8192)).hiddenSize(a.integer("--hidden", 512))
-                .intermediateSize(a.integer("--intermediate", 1408)).numLayers(a.integer("--layers", 6)).numHeads(a.integer("--heads", 8))
-                .numKvHeads(a.integer("--kv-heads", 4)).maxPositionEmbeddings(4096).tieWordEmbeddings(true).eosTokenIds(0).build();
-        int t = a.integer("--seq-len", 256), b = a.integer("--batch", 8), steps = a.integer("--steps", 5);
         LlamaModel model = LlamaLoader.initialize(cfg, 1, 0.02);
         long params = model.parameterCount();
         TrainConfig tc = new TrainConfig(t, b, 1, steps + 1, new LrSchedule.Constant(1e-4), new AdamW.Hyper(0.9, 0.95, 1e-8, 0.1), 1.0,
@@ -106,6 +111,29 @@ public final class TrainBenchmark implements Command {
                     tokens / median, gflops, 100 * mfu, peak, peakHeap / 1e6);
         }
         return 0;
+    }
+
+    /**
+     * Training keeps each tensor in one Java float array: refuse shapes whose arrays cannot exist, or whose weights,
+     * gradients and AdamW moments (16 bytes a parameter) and logits alone exceed the heap.
+     */
+    private static void checkSizes(ModelConfig c, int b, int t) {
+        long rows = (long) b * t;
+        array("--vocab x --hidden (the embedding)", (long) c.vocabSize() * c.hiddenSize());
+        array("--hidden x --intermediate (an MLP weight)", (long) c.hiddenSize() * c.intermediateSize());
+        array("--batch x --seq-len x --vocab (the logits)", rows * c.vocabSize());
+        array("--batch x --seq-len x --intermediate (an MLP activation)", rows * c.intermediateSize());
+        array("--batch x --heads x --seq-len^2 (the attention scores)", (long) b * c.numHeads() * t * t);
+        long params = ParameterCount.total(c);
+        BenchOptions.fitsInHeap("train", String.format(Locale.ROOT, "the weights, gradients and AdamW moments of %,d parameters and the logits", params),
+                (4 * params + 2 * rows * c.vocabSize()) * Float.BYTES);
+    }
+
+    private static void array(String what, long values) {
+        if (values > BenchOptions.MAX_ARRAY) {
+            throw new UserError("bench train: " + what + " makes " + values + " values, more than a Java array holds (" + BenchOptions.MAX_ARRAY
+                    + "); choose smaller sizes");
+        }
     }
 
     /** Best SGEMM rate at N = 1024 on this pool: the ceiling training FLOPs are measured against. */

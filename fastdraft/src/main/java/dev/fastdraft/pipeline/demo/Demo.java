@@ -185,7 +185,10 @@ public final class Demo {
         return dir.resolve("data/own-text.jsonl");
     }
 
-    /** A directory made by another plan (quick vs full), seed or corpus starts over rather than mixing the two. */
+    /**
+     * A directory made by another plan (quick vs full), seed or corpus is refused rather than mixed with this run or
+     * wiped unasked: --fresh (which resets it before this runs) says to start over there.
+     */
     private void checkPlan() throws IOException {
         Path file = dir.resolve(SETTINGS);
         Map<String, Object> want = new LinkedHashMap<>();
@@ -195,10 +198,31 @@ public final class Demo {
         want.put("target_text", o.targetText());
         String json = Json.write(want);
         if (Files.isRegularFile(file) && !Files.readString(file).equals(json)) {
-            out.println("note: " + dir + " holds a demo run with other settings; starting over there");
-            reset(dir);
+            throw new IllegalArgumentException("--out " + dir + " holds a demo run with other settings" + differences(Files.readString(file), want)
+                    + "; pass --fresh to start over there (its files are deleted), or choose another --out");
         }
         AtomicFile.write(file, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** " (seed 1 there, 2 now)" for the settings that differ; "" where the old file cannot be read. */
+    private static String differences(String oldJson, Map<String, Object> want) {
+        Map<String, Object> had;
+        try {
+            had = Json.parseObject(oldJson);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+        List<String> diffs = new java.util.ArrayList<>();
+        want.forEach((k, v) -> {
+            if (!String.valueOf(v).equals(String.valueOf(had.get(k)))) diffs.add(k + " " + shown(had.get(k)) + " there, " + shown(v) + " now");
+        });
+        return diffs.isEmpty() ? "" : " (" + String.join("; ", diffs) + ")";
+    }
+
+    /** A plan is stored as its whole record; its name (quick, full) says enough. */
+    private static String shown(Object setting) {
+        String s = String.valueOf(setting);
+        return s.startsWith("DemoPlan[name=") ? s.substring("DemoPlan[name=".length(), s.indexOf(',') < 0 ? s.length() : s.indexOf(',')) : s;
     }
 
     private static final String SETTINGS = "demo.json";

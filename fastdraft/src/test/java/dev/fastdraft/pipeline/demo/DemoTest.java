@@ -1,6 +1,7 @@
 package dev.fastdraft.pipeline.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -57,13 +58,19 @@ class DemoTest {
     }
 
     @Test
-    void otherSettingsStartOverWithTheTargetsOwnText() throws Exception {
+    void otherSettingsAreRefusedUntilFreshStartsOverWithTheTargetsOwnText() throws Exception {
         Path out = tmp.resolve("demo2");
         run(out);
         Files.writeString(out.resolve("synth.jsonl"), "{\"not\": \"this run's\"}\n");
-        // the fallback where a JDK has no src.zip, forced: the other settings wipe the first run's outputs
+        // the fallback where a JDK has no src.zip, forced: other settings are refused and the first run's files kept
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(out, true));
+        assertEquals("--out " + out + " holds a demo run with other settings (target_text false there, true now); pass --fresh to start over there"
+                + " (its files are deleted), or choose another --out", e.getMessage());
+        assertEquals("{\"not\": \"this run's\"}\n", Files.readString(out.resolve("synth.jsonl")));
+        assertTrue(Files.isRegularFile(out.resolve(".done-distill")));
+        // what --fresh does before the run
+        Demo.reset(out);
         String s = run(out, true);
-        assertTrue(s.contains("starting over"), s);
         assertTrue(!s.contains("(reusing"), s);
         assertTrue(s.contains("text the target writes itself"), s);
         assertTrue(Files.isRegularFile(out.resolve("data/own-text.jsonl")));

@@ -33,7 +33,11 @@ final class JinjaRenderer {
         }
     }
 
+    /** Nested macro calls allowed: far beyond any chat template, and well within a 1 MB thread stack. */
+    static final int MAX_MACRO_DEPTH = 100;
+
     private final Scope root;
+    private int macroDepth;
 
     JinjaRenderer(Map<String, Object> globals, Map<String, Object> context) {
         Scope g = new Scope(null);
@@ -211,9 +215,18 @@ final class JinjaRenderer {
             }
             if (m.varargs()) s.vars.put("varargs", new Tuple(args.size() > n ? new ArrayList<>(args.subList(n, args.size())) : new ArrayList<>()));
             if (m.kwargs()) s.vars.put("kwargs", extra);
-            StringBuilder out = new StringBuilder();
-            run(m.body(), s, out);
-            return out.toString();
+            // a macro that calls itself without end would overflow the Java stack; jinja2 stops at Python's recursion limit
+            if (macroDepth >= MAX_MACRO_DEPTH) {
+                throw new TemplateException("template recursion deeper than " + MAX_MACRO_DEPTH + " (macro " + m.name() + ")");
+            }
+            macroDepth++;
+            try {
+                StringBuilder out = new StringBuilder();
+                run(m.body(), s, out);
+                return out.toString();
+            } finally {
+                macroDepth--;
+            }
         };
     }
 

@@ -26,7 +26,12 @@ public final class JinjaTemplate {
 
     /** Parses {@code source}; a syntax error is a {@link TemplateException} naming the line. */
     public static JinjaTemplate compile(String source) {
-        return new JinjaTemplate(JinjaParser.parse(source));
+        try {
+            return new JinjaTemplate(JinjaParser.parse(source));
+        } catch (StackOverflowError e) {
+            // the parser descends once per nesting level: thousands of brackets or blocks exhaust the stack
+            throw new TemplateException("template nested too deeply to parse");
+        }
     }
 
     public String render(Map<String, ?> context) {

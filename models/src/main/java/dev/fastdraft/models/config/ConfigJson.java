@@ -142,8 +142,12 @@ final class ConfigJson {
     private static Architecture architecture(JsonFields f) {
         String modelType = f.optString("model_type");
         Architecture arch;
-        if (f.raw("architectures") instanceof List<?> list && !list.isEmpty()) {
-            if (!(list.get(0) instanceof String name)) throw f.error("field 'architectures' must list class names");
+        Object archs = f.raw("architectures");
+        if (archs != null && !(archs instanceof List<?> l && l.stream().allMatch(String.class::isInstance))) {
+            throw f.error("field 'architectures' must be a list of class names such as [\"LlamaForCausalLM\"], got " + Json.write(archs));
+        }
+        if (archs instanceof List<?> list && !list.isEmpty()) {
+            String name = (String) list.get(0);
             arch = Architecture.fromHfClass(name);
             if (arch == null) throw f.error("architecture '" + name + "' is not supported; supported: " + Architecture.supportedClasses());
         } else if (modelType != null) {

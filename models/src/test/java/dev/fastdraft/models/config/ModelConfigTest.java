@@ -229,6 +229,27 @@ class ModelConfigTest {
     }
 
     @Test
+    void architecturesMustBeAListOfNames() {
+        String llama = Configs.text("llama-3.2-1b");
+        String list = llama.substring(llama.indexOf("\"architectures\""), llama.indexOf("]", llama.indexOf("\"architectures\"")) + 1);
+        assertError("config.json: field 'architectures' must be a list of class names such as [\"LlamaForCausalLM\"], got 5",
+                llama.replace(list, "\"architectures\": 5"));
+        assertError("config.json: field 'architectures' must be a list of class names such as [\"LlamaForCausalLM\"], got [\"LlamaForCausalLM\",3]",
+                llama.replace(list, "\"architectures\": [\"LlamaForCausalLM\", 3]"));
+        assertEquals(Architecture.LLAMA, ModelConfig.parse(llama.replace(list, "\"architectures\": null")).architecture(), "null: model_type decides");
+    }
+
+    @Test
+    void loadNamesTheFileAndLineOfBadUtf8() throws IOException {
+        byte[] text = Configs.text("llama-3.2-1b").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int secondLine = new String(text, java.nio.charset.StandardCharsets.UTF_8).indexOf('\n') + 1;
+        text[secondLine + 1] = (byte) 0xFF;
+        Path f = Files.write(dir.resolve("config.json"), text);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.load(dir));
+        assertEquals(f + " is not valid UTF-8 (line 2); save it as UTF-8 text", e.getMessage());
+    }
+
+    @Test
     void toJsonRoundTripsEveryFamily() throws IOException {
         for (String name : List.of("llama-3.2-1b", "mistral-7b-v0.1", "qwen2.5-0.5b", "phi-3-mini-4k-instruct", "phi-3-mini-128k-instruct")) {
             ModelConfig c = Configs.load(name);
