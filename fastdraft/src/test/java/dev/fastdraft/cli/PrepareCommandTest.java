@@ -110,6 +110,10 @@ class PrepareCommandTest {
                 "prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--max-tokens", "0", "--out", out.toString());
         assertError("error: --out: no output file given; give a file name such as train.bin",
                 "prepare", "--tokenizer", tok.toString(), "--input", text.toString(), "--out", "");
+        Path fake = Files.writeString(dir.resolve("fake.zip"), "not an archive");
+        CliRun z = cli("prepare", "--tokenizer", tok.toString(), "--input", fake.toString(), "--out", out.toString());
+        assertEquals(2, z.rc(), z.err());
+        assertTrue(z.err().contains("error: " + fake + " is not a readable zip archive"), z.err());
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
@@ -94,6 +95,8 @@ final class CorpusReader {
                 ZipEntry e = entries.nextElement();
                 if (!e.isDirectory() && included(e.getName()) && e.getSize() > 0) total += e.getSize();
             }
+        } catch (ZipException e) {
+            throw notAZip(file, e);
         }
         return total;
     }
@@ -157,7 +160,13 @@ final class CorpusReader {
                 String entryName = e.getName();
                 readStream(counted(entry), file + "!" + entryName, entryName.substring(entryName.lastIndexOf('/') + 1));
             }
+        } catch (ZipException e) {
+            throw notAZip(file, e);
         }
+    }
+
+    private static IllegalArgumentException notAZip(Path file, ZipException e) {
+        return new IllegalArgumentException(file + " is not a readable zip archive (" + e.getMessage() + "); give a valid .zip or rename the file");
     }
 
     private void readStream(InputStream raw, String origin, String name) throws IOException {
