@@ -4,9 +4,11 @@ import dev.fastdraft.autograd.AdamW;
 import dev.fastdraft.autograd.CrossEntropy;
 import dev.fastdraft.autograd.LrSchedule;
 import dev.fastdraft.engine.DType;
+import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
 import dev.fastdraft.pipeline.HfExport;
+import dev.fastdraft.pipeline.draft.ModelSize;
 import dev.fastdraft.pipeline.train.Batch;
 import dev.fastdraft.pipeline.train.BatchSource;
 import dev.fastdraft.pipeline.train.DataOrder;
@@ -63,6 +65,7 @@ public final class Distill {
         if (draft.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("distill: --out must differ from --draft (the pre-trained draft is the baseline to compare with)");
         }
+        ModelSize.check(ModelConfig.load(draft.resolve("config.json")), 4, "the draft " + draft, "distill a smaller draft (init-draft)");
         LlamaModel model = LlamaLoader.trainable(draft);
         int context = model.maxPositions(), seqLen = config.seqLen(), vocab = model.vocabSize();
         if (seqLen > context) {
