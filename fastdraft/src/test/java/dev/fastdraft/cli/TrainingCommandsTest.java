@@ -56,6 +56,22 @@ class TrainingCommandsTest {
     }
 
     @Test
+    void learningRatesAndIntervalsAreCheckedBeforeTraining() {
+        Path out = dir.resolve("never");
+        error("--lr must be a finite number > 0, got -1", pretrain(out, "--lr", "-1"));
+        error("--lr must be a finite number > 0, got -1", train(out, "--steps", "2", "--lr", "-1"));
+        error("--lr must be a finite number > 0, got -1", distill(out, "--lr", "-1"));
+        error("--lr must be a finite number > 0, got NaN", pretrain(out, "--lr", "NaN"));
+        error("--min-lr must be between 0 and --lr (0.001), got 1", pretrain(out, "--lr", "0.001", "--min-lr", "1"));
+        error("--warmup must be between 0 and the run's 8 steps, got -1", pretrain(out, "--warmup", "-1"));
+        error("--checkpoint-every must be >= 0 (0: only the final model), got -1", pretrain(out, "--checkpoint-every", "-1"));
+        error("--val-batches must be >= 1, got 0", pretrain(out, "--val-batches", "0"));
+        error("--val-every must be >= 1 (validation also runs at the end), got 0", distill(out, "--val-every", "0"));
+        error("train needs --steps N (the number of optimizer steps; there is no default)", train(out));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void aModelPastOneArrayIsRefusedBeforeAnyWork() throws Exception {
         Path config = Files.writeString(dir.resolve("huge.json"), """
                 {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 2000000000,

@@ -2,6 +2,7 @@ package dev.fastdraft.pipeline.train;
 
 import dev.fastdraft.autograd.AdamW;
 import dev.fastdraft.autograd.LrSchedule;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 
 /**
@@ -28,6 +29,16 @@ public record TrainConfig(
         if (accumulation < 1) throw new IllegalArgumentException("--accum must be >= 1, got " + accumulation);
         if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
         if (!(gradClip >= 0)) throw new IllegalArgumentException("--grad-clip must be >= 0 (0 disables it), got " + gradClip);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0 (0: only the final model), got " + checkpointEvery);
+        double peak = switch (schedule) {
+            case LrSchedule.Constant c -> c.lr();
+            case LrSchedule.WarmupCosine w -> w.peak();
+        };
+        // a negative rate climbs the loss and exits 0; NaN only shows at step 2
+        if (!(peak > 0) || Double.isInfinite(peak)) throw new IllegalArgumentException("--lr must be a finite number > 0, got " + num(peak));
+        if (schedule instanceof LrSchedule.WarmupCosine w && !(w.floor() >= 0 && w.floor() <= peak)) {
+            throw new IllegalArgumentException("--min-lr must be between 0 and --lr (" + num(peak) + "), got " + num(w.floor()));
+        }
     }
 
     /** Sequences consumed per optimizer step. */
@@ -37,6 +48,11 @@ public record TrainConfig(
 
     public long tokensPerStep() {
         return (long) rowsPerStep() * seqLen;
+    }
+
+    /** 0.001 rather than 1.0E-3: numbers as they are typed. */
+    static String num(double v) {
+        return Double.isFinite(v) ? new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString() : Double.toString(v);
     }
 
     /** A fingerprint stored in checkpoints, so --resume refuses a run with different settings. */
