@@ -68,7 +68,7 @@ public final class Pretrain {
         checkFits(model, config);
         Files.createDirectories(target);
         if (!Files.isWritable(target)) throw new IllegalArgumentException("cannot write to " + target + "; choose a writable --out");
-        Trainer trainer = new Trainer(model, config, "pretrain", "");
+        Trainer trainer = new Trainer(model, config, "pretrain", java.util.Map.of());
         trainer.start(target, resume, log);
         try (TokenFile train = TokenFile.open(data); TokenFile val = valData == null ? null : TokenFile.open(valData)) {
             checkIds(train, model.vocabSize());

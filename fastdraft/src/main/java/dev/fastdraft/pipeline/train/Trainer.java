@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -33,23 +36,27 @@ public final class Trainer {
     private final List<Double> losses = new ArrayList<>();
     private final List<double[]> valLosses = new ArrayList<>();
     private final String label;
+    private final Map<String, String> settings;
     private final String fingerprint;
     private long step;
 
     public Trainer(LlamaModel model, TrainConfig config) {
-        this(model, config, "train", "");
+        this(model, config, "train", Map.of());
     }
 
     /**
-     * @param label  the progress line's name (train, pretrain, distill)
-     * @param runTag settings beyond {@link TrainConfig} that decide the run's numbers (loss kind, data set);
-     *               added to the checkpoint fingerprint so --resume refuses a run made with others
+     * @param label       the progress line's name (train, pretrain, distill)
+     * @param runSettings settings beyond {@link TrainConfig} that decide the run's numbers (loss kind, data set), by
+     *                    name: recorded in checkpoints with the config's so --resume refuses a run made with others
      */
-    public Trainer(LlamaModel model, TrainConfig config, String label, String runTag) {
+    public Trainer(LlamaModel model, TrainConfig config, String label, Map<String, String> runSettings) {
         this.model = model;
         this.config = config;
         this.label = label;
-        this.fingerprint = runTag.isEmpty() ? config.fingerprint() : config.fingerprint() + "/" + runTag;
+        this.settings = new LinkedHashMap<>(config.settings());
+        settings.putAll(runSettings);
+        // the form checkpoints had before they recorded settings by name, so that those still resume
+        this.fingerprint = runSettings.isEmpty() ? config.fingerprint() : config.fingerprint() + "/" + label + "/" + String.join("/", runSettings.values());
         this.trainStep = new TrainStep(model, config);
         this.params = trainStep.params();
         this.optimizer = trainStep.optimizer();
@@ -176,6 +183,7 @@ public final class Trainer {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(step));
         meta.put("fingerprint", fingerprint);
+        meta.put("settings", Json.write(settings));
         meta.put("losses", Json.write(losses));
         List<List<Double>> vl = new ArrayList<>();
         for (double[] v : valLosses) vl.add(List.of(v[0], v[1]));
@@ -189,10 +197,7 @@ public final class Trainer {
         if (!Files.exists(file)) return false;
         try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
-            if (!fingerprint.equals(meta.get("fingerprint"))) {
-                throw new IllegalArgumentException(file + ": checkpoint was made with other training settings (" + meta.get("fingerprint")
-                        + "); resume with the same options, or use a new --out");
-            }
+            checkSettings(file, meta);
             for (int i = 0; i < params.size(); i++) {
                 Parameter p = params.get(i);
                 p.var().value().copyFrom(st.tensor("model/" + p.name()));
@@ -210,5 +215,23 @@ public final class Trainer {
             }
             return true;
         }
+    }
+
+    /** Refuses a checkpoint made with other settings, naming each option that differs. */
+    private void checkSettings(Path file, Map<String, String> meta) {
+        String advice = "; rerun with the same options or start a fresh --out";
+        if (!meta.containsKey("settings")) {
+            if (fingerprint.equals(meta.get("fingerprint"))) return;
+            throw new IllegalArgumentException(file + ": the checkpoint was made with other training settings" + advice);
+        }
+        Map<String, Object> was = Json.parseObject(meta.get("settings"));
+        List<String> changed = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>(was.keySet());
+        names.addAll(settings.keySet());
+        for (String name : names) {
+            Object then = was.get(name), now = settings.get(name);
+            if (!Objects.equals(then, now)) changed.add(name + " was " + (then == null ? "unset" : then) + " in the checkpoint, now " + (now == null ? "unset" : now));
+        }
+        if (!changed.isEmpty()) throw new IllegalArgumentException(file + ": cannot resume: " + String.join(", ", changed) + advice);
     }
 }
