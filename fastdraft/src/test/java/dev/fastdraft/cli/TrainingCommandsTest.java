@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.fastdraft.engine.DType;
 import dev.fastdraft.models.io.Json;
 import dev.fastdraft.pipeline.TinyModels;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,5 +123,48 @@ class TrainingCommandsTest {
         assertEquals(0, ok.rc(), ok.err());
         assertEquals(2, ((List<?>) Json.parseObject(Files.readString(log)).get("loss")).size());
         assertTrue(Files.exists(out.resolve("model.safetensors")));
+    }
+
+    /** A real process stopped mid-run (SIGTERM, which runs the same shutdown as Ctrl-C's SIGINT) says what --resume continues. */
+    @Test
+    void anInterruptedRunSaysWhatResumeContinues() throws Exception {
+        Path out = dir.resolve("interrupted");
+        Path many = TinyModels.tokens(dir.resolve("many.bin"), TinyModels.patterned(20_000, TinyModels.VOCAB));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "pretrain", "--draft", draft.toString(),
+                "--data", many.toString(), "--val-data", tokens.toString(), "--tokens", "1m", "--seq-len", "16", "--batch", "2",
+                "--val-every", "1", "--val-batches", "1", "--checkpoint-every", "2", "--out", out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder err = new StringBuilder();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (err) {
+                        err.append(line).append('\n');
+                    }
+                    if (line.contains(" 5/31250 steps")) started.countDown();
+                }
+            } catch (java.io.IOException ignored) {
+                // the process has gone
+            }
+        });
+        reader.start();
+        try {
+            assertTrue(started.await(120, TimeUnit.SECONDS), () -> "no progress: " + err);
+            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the stream being read
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        reader.join(10_000);
+        assertEquals(143, p.exitValue(), err::toString);
+        Matcher m = Pattern.compile("interrupted after step (\\d+) of 31250; the last checkpoint is step (\\d+) in " + Pattern.quote(out.toString())
+                + ": rerun with --resume to continue from there").matcher(err);
+        assertTrue(m.find(), err::toString);
+        long step = Long.parseLong(m.group(1)), saved = Long.parseLong(m.group(2));
+        assertTrue(saved >= 4 && saved % 2 == 0 && saved <= step, err::toString);
+        assertTrue(Files.exists(out.resolve("checkpoint.safetensors")));
     }
 }

@@ -38,7 +38,9 @@ public final class Trainer {
     private final String label;
     private final Map<String, String> settings;
     private final String fingerprint;
-    private long step;
+    // read by the interrupt note from a shutdown hook's thread
+    private volatile long step;
+    private volatile long checkpointStep = -1;
 
     public Trainer(LlamaModel model, TrainConfig config) {
         this(model, config, "train", Map.of());
@@ -104,6 +106,30 @@ public final class Trainer {
      * {@code valEvery} steps and at the end.
      */
     public void run(BatchSource batches, DoubleSupplier validation, Path out, PrintStream log) throws IOException {
+        // Ctrl-C ends the JVM without unwinding this loop: a shutdown hook says what a rerun would continue from
+        Thread note = new Thread(() -> log.println(interruptNote(out)), label + "-interrupt-note");
+        Runtime.getRuntime().addShutdownHook(note);
+        try {
+            loop(batches, validation, out, log);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(note);
+            } catch (IllegalStateException shuttingDown) {
+                // the note is already running
+            }
+        }
+    }
+
+    /** What an interrupted run has to show for itself; printed when the JVM is stopped during {@link #run}. */
+    String interruptNote(Path out) {
+        long done = step, saved = checkpointStep;
+        String at = "interrupted after step " + done + " of " + config.steps();
+        if (saved >= 0) return at + "; the last checkpoint is step " + saved + " in " + out + ": rerun with --resume to continue from there";
+        String when = config.checkpointEvery() > 0 ? "the first is due at step " + config.checkpointEvery() : "--checkpoint-every 0 saves none";
+        return at + " before any checkpoint (" + when + "); a rerun starts from the beginning";
+    }
+
+    private void loop(BatchSource batches, DoubleSupplier validation, Path out, PrintStream log) throws IOException {
         Progress progress = new Progress(log, label, "steps", config.steps(), step);
         long tokensDone = 0, t0 = System.nanoTime();
         while (step < config.steps()) {
@@ -189,6 +215,7 @@ public final class Trainer {
         for (double[] v : valLosses) vl.add(List.of(v[0], v[1]));
         meta.put("val_losses", Json.write(vl));
         SafeTensorsWriter.write(TrainConfig.checkpointFile(out), tensors, meta);
+        checkpointStep = step;
     }
 
     /** Restores weights, moments, step and loss history; returns false when {@code out} has no checkpoint. */
@@ -205,6 +232,7 @@ public final class Trainer {
                 optimizer.secondMoment(i).copyFrom(st.tensor("adam_v/" + p.name()));
             }
             step = Long.parseLong(meta.get("step"));
+            checkpointStep = step;
             optimizer.restoreStep(step);
             losses.clear();
             for (Object o : (List<?>) Json.parse(meta.get("losses"))) losses.add(((Number) o).doubleValue());

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --resume names the option that differs from the checkpoint's. */
+/** --resume names the option that differs from the checkpoint's, and says what an interruption leaves. */
 class TrainerCheckpointTest {
     @TempDir
     Path dir;
@@ -57,5 +57,17 @@ class TrainerCheckpointTest {
         assertTrue(new Trainer(model(), config(1e-3, 10, 2)).resume(old));
         var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(model(), config(2e-3, 10, 2)).resume(old));
         assertTrue(e.getMessage().endsWith("the checkpoint was made with other training settings; rerun with the same options or start a fresh --out"), e.getMessage());
+    }
+
+    @Test
+    void theInterruptNoteSaysWhatARerunContinues() throws Exception {
+        Trainer t = new Trainer(model(), config(1e-3, 10, 4));
+        assertEquals("interrupted after step 0 of 10 before any checkpoint (the first is due at step 4); a rerun starts from the beginning", t.interruptNote(dir));
+        t.saveCheckpoint(dir);
+        Trainer resumed = new Trainer(model(), config(1e-3, 10, 4));
+        assertTrue(resumed.resume(dir));
+        assertEquals("interrupted after step 0 of 10; the last checkpoint is step 0 in " + dir + ": rerun with --resume to continue from there", resumed.interruptNote(dir));
+        assertEquals("interrupted after step 0 of 10 before any checkpoint (--checkpoint-every 0 saves none); a rerun starts from the beginning",
+                new Trainer(model(), config(1e-3, 10, 0)).interruptNote(dir));
     }
 }
