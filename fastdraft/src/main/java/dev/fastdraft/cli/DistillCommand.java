@@ -1,5 +1,6 @@
 package dev.fastdraft.cli;
 
+import dev.fastdraft.engine.DType;
 import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.pipeline.distill.Distill;
 import dev.fastdraft.pipeline.distill.DistillData;
@@ -56,8 +57,16 @@ public final class DistillCommand implements Command {
         int rowsPerStep = batch * Math.max(1, a.integer("--accum", 1));
         long steps = a.has("--steps") ? a.longValue("--steps", 1) : Distill.steps(data, a.number("--epochs", 1), rowsPerStep);
         TrainConfig cfg = TrainingOptions.config(a, seqLen, batch, steps, DEFAULTS);
-        Distill.Result r = Distill.run(draft, data, cfg, new Distill.Settings(kind, (float) a.number("--kd-weight", 1)), a.path("--out"),
-                a.flag("--resume"), TrainingOptions.saveDtype(a, draft), console.err());
+        Distill.Settings settings = new Distill.Settings(kind, (float) a.number("--kd-weight", 1));
+        DType saveAs = TrainingOptions.saveDtype(a, draft);
+        OutputFolder folder = OutputFolder.create("--out", a.path("--out"));
+        Distill.Result r;
+        try {
+            r = Distill.run(draft, data, cfg, settings, a.path("--out"), a.flag("--resume"), saveAs, console.err());
+        } catch (Throwable t) {
+            folder.removeIfEmpty();
+            throw t;
+        }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "distilled %s: %d steps, train loss %.4f", r.out(), r.steps(), r.trainLoss()));
         if (r.valLossAfter().isPresent()) {
             line.append(String.format(Locale.ROOT, ", validation loss %.4f -> %.4f (completion tokens)", r.valLossBefore().getAsDouble(), r.valLossAfter().getAsDouble()));

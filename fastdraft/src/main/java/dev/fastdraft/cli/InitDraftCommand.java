@@ -7,12 +7,14 @@ import dev.fastdraft.models.llama.LlamaModel;
 import dev.fastdraft.models.tokenizer.Tokenizer;
 import dev.fastdraft.pipeline.ModelFiles;
 import dev.fastdraft.pipeline.draft.DraftDesign;
+import dev.fastdraft.pipeline.draft.ModelSize;
 import dev.fastdraft.pipeline.draft.ParameterCount;
 import dev.fastdraft.pipeline.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,15 +62,26 @@ public final class InitDraftCommand implements Command {
         DraftDesign.Request request = new DraftDesign.Request(opt(a, "--layers"), opt(a, "--hidden"), opt(a, "--heads"),
                 opt(a, "--kv-heads"), opt(a, "--intermediate"), !a.flag("--untied"), dtype == DType.BF16 ? "bfloat16" : "float32");
         ModelConfig draft = DraftDesign.derive(targetConfig, request);
-        prepareOut(target, out, a.flag("--force"));
-
+        ModelSize.check(draft, 1, "the draft", "choose a smaller --hidden, --intermediate or --layers");
+        List<Path> old = checkOut(target, out, a.flag("--force"));
         boolean hasTokenizer = Files.isRegularFile(target.resolve(Tokenizer.TOKENIZER_JSON));
         if (hasTokenizer) checkTokenizer(target, draft);
-        LlamaModel model = LlamaLoader.initialize(draft, a.longValue("--seed", 1234), INIT_STD);
-        LlamaLoader.save(model, out, dtype);
-        if (hasTokenizer) {
-            ModelFiles.copyTokenizer(target, out);
-        } else {
+
+        // built beside the old model's files and moved in only when complete: a failure leaves --out as it was
+        OutputFolder folder = OutputFolder.create("--out", out);
+        Path tmp = Files.createTempDirectory(out, ".init-draft-");
+        LlamaModel model;
+        try {
+            model = LlamaLoader.initialize(draft, a.longValue("--seed", 1234), INIT_STD);
+            LlamaLoader.save(model, tmp, dtype);
+            if (hasTokenizer) ModelFiles.copyTokenizer(target, tmp);
+            replace(out, tmp, old);
+        } catch (Throwable t) {
+            deleteTree(tmp);
+            folder.removeIfEmpty();
+            throw t;
+        }
+        if (!hasTokenizer) {
             console.err().println("note: " + target + " has no " + Tokenizer.TOKENIZER_JSON + "; copy the target's tokenizer files into " + out + " before using text");
         }
         report(console, draft, targetConfig, model.parameterCount(), out);
@@ -88,25 +101,41 @@ public final class InitDraftCommand implements Command {
         return ModelConfig.load(config);
     }
 
-    /** Creates --out, refusing one that is not a writable directory or (without --force) already holds a model. */
-    private static void prepareOut(Path target, Path out, boolean force) throws IOException {
+    /**
+     * Refuses an --out that is the target, a file or (without --force) a directory holding a model; returns the
+     * files of the model and tokenizer it replaces (shards, an index, a training checkpoint would mix with the new one).
+     */
+    private static List<Path> checkOut(Path target, Path out, boolean force) throws IOException {
         if (out.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
             throw new UserError("--out is the target directory " + target + "; give the draft a directory of its own");
         }
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserError("--out " + out + " exists and is not a directory");
-        List<Path> model = modelFiles(out);
+        List<Path> model = new java.util.ArrayList<>(modelFiles(out));
         if (!model.isEmpty() && !force) {
             throw new UserError("--out " + out + " already holds a model (" + model.get(0).getFileName() + "); choose another directory or add --force to replace it");
         }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UserError("cannot create --out " + out + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose a writable directory", e);
+        if (force) for (String f : ModelFiles.TOKENIZER_FILES) if (Files.exists(out.resolve(f))) model.add(out.resolve(f));
+        return model;
+    }
+
+    /** Moves the files built in {@code tmp} into {@code out}, removes the replaced model's other files, then {@code tmp}. */
+    private static void replace(Path out, Path tmp, List<Path> old) throws IOException {
+        List<Path> built;
+        try (var files = Files.list(tmp)) {
+            built = files.toList();
         }
-        if (!Files.isWritable(out)) throw new UserError("cannot write to --out " + out + "; choose a writable directory");
-        // a replaced model's leftovers would be mixed with the new one: shards, an index, a training checkpoint, tokenizer files
-        for (Path p : model) Files.deleteIfExists(p);
-        for (String f : ModelFiles.TOKENIZER_FILES) if (force) Files.deleteIfExists(out.resolve(f));
+        List<String> names = built.stream().map(f -> f.getFileName().toString()).toList();
+        for (Path f : built) Files.move(f, out.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        for (Path p : old) if (!names.contains(p.getFileName().toString())) Files.deleteIfExists(p);
+        Files.delete(tmp);
+    }
+
+    /** Best effort: the failure that led here is the one to report. */
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover hidden .init-draft-* directory is harmless
+        }
     }
 
     /** The files of an existing model in {@code dir}: config.json, safetensors, an index, a training checkpoint. */

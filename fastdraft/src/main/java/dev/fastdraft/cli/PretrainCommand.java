@@ -42,8 +42,15 @@ public final class PretrainCommand implements Command {
         long steps = Pretrain.steps(a.longValue("--tokens", 0), seqLen, batch, Math.max(1, a.integer("--accum", 1)));
         TrainConfig cfg = TrainingOptions.config(a, seqLen, batch, steps, DEFAULTS);
         Path out = a.has("--out") ? a.path("--out") : null;
-        Pretrain.Result r = Pretrain.run(a.path("--draft"), a.path("--data"), a.has("--val-data") ? a.path("--val-data") : null, cfg, out,
-                a.flag("--resume"), TrainingOptions.saveDtype(a, a.path("--draft")), console.err());
+        OutputFolder folder = out == null ? null : OutputFolder.create("--out", out);
+        Pretrain.Result r;
+        try {
+            r = Pretrain.run(a.path("--draft"), a.path("--data"), a.has("--val-data") ? a.path("--val-data") : null, cfg, out,
+                    a.flag("--resume"), TrainingOptions.saveDtype(a, a.path("--draft")), console.err());
+        } catch (Throwable t) {
+            if (folder != null) folder.removeIfEmpty();
+            throw t;
+        }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "pretrained %s: %d steps, train loss %.4f", r.out(), r.steps(), r.trainLoss()));
         if (r.valLoss().isPresent()) {
             line.append(String.format(Locale.ROOT, ", validation loss %.4f, perplexity %.2f", r.valLoss().getAsDouble(), r.valPerplexity().getAsDouble()));

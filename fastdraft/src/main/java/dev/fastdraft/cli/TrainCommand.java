@@ -8,6 +8,7 @@ import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
 import dev.fastdraft.pipeline.HfExport;
 import dev.fastdraft.pipeline.TokenFile;
+import dev.fastdraft.pipeline.draft.ModelSize;
 import dev.fastdraft.pipeline.train.TrainConfig;
 import dev.fastdraft.pipeline.train.Trainer;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +42,11 @@ public final class TrainCommand implements Command {
                 Option.value("--seq-len", "T", "tokens per sequence"),
                 Option.value("--batch", "B", "sequences per micro-batch"),
                 Option.value("--accum", "N", "micro-batches per optimizer step (default 1)"),
-                Option.value("--steps", "N", "optimizer steps"),
-                Option.value("--lr", "LR", "peak learning rate (default 1e-3)"),
+                Option.value("--steps", "N", "optimizer steps (required)"),
+                Option.value("--lr", "LR", "peak learning rate, > 0 (default 1e-3)"),
                 Option.value("--schedule", "S", "constant | cosine (linear warm-up, cosine decay to --min-lr); default constant"),
                 Option.value("--warmup", "N", "warm-up steps for cosine (default 0)"),
-                Option.value("--min-lr", "LR", "floor of the cosine decay (default lr/10)"),
+                Option.value("--min-lr", "LR", "floor of the cosine decay, between 0 and --lr (default lr/10)"),
                 Option.value("--weight-decay", "WD", "AdamW decoupled weight decay on matrices (default 0.1)"),
                 Option.value("--beta1", "B1", "AdamW beta1 (default 0.9)"),
                 Option.value("--beta2", "B2", "AdamW beta2 (default 0.95)"),
@@ -53,12 +54,12 @@ public final class TrainCommand implements Command {
                 Option.value("--grad-clip", "C", "global gradient-norm clip; 0 disables (default 1.0)"),
                 Option.value("--data-order", "O", "sequential | shuffled (default sequential)"),
                 Option.value("--seed", "S", "seed for initialisation and data order (default 1234)"),
-                Option.value("--val-every", "N", "validation interval in steps (default 100)"),
+                Option.value("--val-every", "N", "validation interval in steps, >= 1; also at the end (default 100)"),
                 Option.value("--val-batches", "N", "validation batches per evaluation (default 8)"),
                 Option.value("--checkpoint-every", "N", "checkpoint interval in steps (default 0: only at the end)"),
                 Option.flag("--resume", "continue from the checkpoint in --out"),
                 Option.value("--save-dtype", "D", "dtype of the saved model: f32 | bf16 (default f32)"),
-                Option.value("--log-json", "FILE", "write {\"loss\": [...], ...} here"),
+                Option.value("--log-json", "FILE", "write {\"loss\": [...], ...} here (after the model; also when training fails)"),
                 Option.value("--out", "DIR", "output directory: the trained model in Hugging Face layout"),
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
@@ -68,38 +69,48 @@ public final class TrainCommand implements Command {
         CliSupport.threads(a);
         Path out = a.path("--out");
         Path dataPath = a.path("--data");
-        LlamaModel model;
-        Path tokenizerFrom;
         long seed = a.longValue("--seed", 1234);
         if (a.has("--init") == a.has("--config")) throw new UserError("train needs exactly one of --init DIR or --config FILE");
-        if (a.has("--init")) {
-            Path init = a.path("--init");
-            model = LlamaLoader.trainable(init);
-            tokenizerFrom = a.has("--tokenizer") ? a.path("--tokenizer") : init;
-        } else {
-            model = LlamaLoader.initialize(ModelConfig.load(a.path("--config")), seed, 0.02);
-            tokenizerFrom = a.has("--tokenizer") ? a.path("--tokenizer") : null;
-        }
-        long steps = a.longValue("--steps", -1);
+        if (!a.has("--steps")) throw new UserError("train needs --steps N (the number of optimizer steps; there is no default)");
+        long steps = a.longValue("--steps", 1);
         TrainConfig cfg = TrainingOptions.config(a, a.integer("--seq-len"), a.integer("--batch"), steps, TrainingOptions.Defaults.TRAIN);
         DType saveAs = TrainingOptions.saveDtype(a);
-        Files.createDirectories(out);
-        if (!Files.isWritable(out)) throw new UserError("cannot write to " + out + "; choose a writable --out");
+        Path logFile = a.has("--log-json") ? a.path("--log-json") : null;
+        if (logFile != null) OutputFolder.checkFile("--log-json", logFile);
+        ModelConfig mc = ModelConfig.load(a.has("--init") ? a.path("--init").resolve("config.json") : a.path("--config"));
+        ModelSize.check(mc, 4, "the model", "train a smaller model");
+        Path tokenizerFrom = a.has("--tokenizer") ? a.path("--tokenizer") : a.has("--init") ? a.path("--init") : null;
 
-        Trainer trainer = new Trainer(model, cfg);
-        trainer.start(out, a.flag("--resume"), console.err());
-        console.err().printf(Locale.ROOT, "model: %s, %,d parameters; %d steps of %d x %d tokens%n",
-                model.config().architecture().hfClass(), model.parameterCount(), steps, cfg.rowsPerStep(), cfg.seqLen());
-        try (TokenFile data = TokenFile.open(dataPath); TokenFile val = a.has("--val-data") ? TokenFile.open(a.path("--val-data")) : null) {
-            try {
+        OutputFolder folder = OutputFolder.create("--out", out);
+        Trainer trainer;
+        try {
+            LlamaModel model = a.has("--init") ? LlamaLoader.trainable(a.path("--init")) : LlamaLoader.initialize(mc, seed, 0.02);
+            trainer = new Trainer(model, cfg);
+            trainer.start(out, a.flag("--resume"), console.err());
+            console.err().printf(Locale.ROOT, "model: %s, %,d parameters; %d steps of %d x %d tokens%n",
+                    model.config().architecture().hfClass(), model.parameterCount(), steps, cfg.rowsPerStep(), cfg.seqLen());
+            try (TokenFile data = TokenFile.open(dataPath); TokenFile val = a.has("--val-data") ? TokenFile.open(a.path("--val-data")) : null) {
                 trainer.run(data, val, out, console.err());
-            } finally {
-                if (a.has("--log-json")) writeLog(a.path("--log-json"), trainer);
+            } catch (Exception e) {
+                // the losses up to a failure (a diverged run) are worth keeping; the failure is what to report
+                if (logFile != null) {
+                    try {
+                        writeLog(logFile, trainer);
+                    } catch (java.io.IOException logFailed) {
+                        e.addSuppressed(logFailed);
+                    }
+                }
+                throw e;
             }
+            // the model first: a log that cannot be written must not cost the trained weights
+            HfExport.save(model, out, saveAs, tokenizerFrom);
+        } catch (Throwable t) {
+            folder.removeIfEmpty();
+            throw t;
         }
-        HfExport.save(model, out, saveAs, tokenizerFrom);
         Files.deleteIfExists(TrainConfig.checkpointFile(out));
         console.err().println("saved " + out);
+        if (logFile != null) writeLog(logFile, trainer);
         return 0;
     }
 
@@ -108,6 +119,6 @@ public final class TrainCommand implements Command {
         log.put("loss", trainer.losses());
         log.put("val_loss", trainer.validationLosses().stream().map(v -> List.of((long) v[0], v[1])).toList());
         byte[] bytes = Json.write(log).getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(file, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
+        AtomicFile.write(OutputFolder.withParents(file), ch -> ch.write(java.nio.ByteBuffer.wrap(bytes)));
     }
 }

@@ -38,10 +38,10 @@ final class TrainingOptions {
                 Option.value("--seq-len", "T", "tokens per sequence (default " + d.seqLen() + ")"),
                 Option.value("--batch", "B", "sequences per micro-batch (default 8)"),
                 Option.value("--accum", "N", "micro-batches per optimizer step (default 1)"),
-                Option.value("--lr", "LR", "peak learning rate (default " + String.format(Locale.ROOT, "%.0e", d.lr()).replace("e-0", "e-") + ")"),
+                Option.value("--lr", "LR", "peak learning rate, > 0 (default " + String.format(Locale.ROOT, "%.0e", d.lr()).replace("e-0", "e-") + ")"),
                 Option.value("--schedule", "S", "constant | cosine (linear warm-up, cosine decay to --min-lr); default " + d.schedule()),
                 Option.value("--warmup", "N", "warm-up steps (default " + (d.warmup() >= 0 ? d.warmup() : "5% of the steps") + ")"),
-                Option.value("--min-lr", "LR", "floor of the cosine decay (default lr/10)"),
+                Option.value("--min-lr", "LR", "floor of the cosine decay, between 0 and --lr (default lr/10)"),
                 Option.value("--weight-decay", "WD", "AdamW decoupled weight decay on matrices (default 0.1)"),
                 Option.value("--beta1", "B1", "AdamW beta1 (default 0.9)"),
                 Option.value("--beta2", "B2", "AdamW beta2 (default 0.95)"),
@@ -49,7 +49,7 @@ final class TrainingOptions {
                 Option.value("--grad-clip", "C", "global gradient-norm clip; 0 disables (default 1.0)"),
                 Option.value("--data-order", "O", "sequential | shuffled (default " + d.dataOrder() + ")"),
                 Option.value("--seed", "S", "seed for the data order (default 1234)"),
-                Option.value("--val-every", "N", "validation interval in steps " + (d.valEvery() >= 0 ? "(default " + d.valEvery() + ")" : fraction)),
+                Option.value("--val-every", "N", "validation interval in steps, >= 1; also at the end " + (d.valEvery() >= 0 ? "(default " + d.valEvery() + ")" : fraction)),
                 Option.value("--val-batches", "N", "validation batches per evaluation (default 8)"),
                 Option.value("--checkpoint-every", "N", "checkpoint interval in steps; 0: only the final model "
                         + (d.checkpointEvery() >= 0 ? "(default " + d.checkpointEvery() + ")" : fraction)),
@@ -58,18 +58,27 @@ final class TrainingOptions {
                 Option.value("--threads", "T", "worker threads (default: physical cores)"));
     }
 
+    /** The run's settings from the options; {@link TrainConfig} checks the learning rates (lr > 0, 0 <= min-lr <= lr). */
     static TrainConfig config(Args a, int seqLen, int batch, long steps, Defaults d) {
+        if (steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
         double lr = a.number("--lr", d.lr());
         String schedName = a.string("--schedule", d.schedule());
         LrSchedule schedule = switch (schedName) {
             case "constant" -> new LrSchedule.Constant(lr);
-            case "cosine" -> new LrSchedule.WarmupCosine(lr, a.longValue("--warmup", d.warmup(steps)), Math.max(1, steps), a.number("--min-lr", lr / 10));
+            case "cosine" -> {
+                long warmup = a.longValue("--warmup", d.warmup(steps));
+                if (warmup < 0 || warmup > steps) throw new UserError("--warmup must be between 0 and the run's " + steps + " steps, got " + warmup);
+                yield new LrSchedule.WarmupCosine(lr, warmup, steps, a.number("--min-lr", lr / 10));
+            }
             default -> throw new UserError("--schedule must be 'constant' or 'cosine', got '" + schedName + "'");
         };
+        int valEvery = a.integer("--val-every", d.valEvery(steps)), valBatches = a.integer("--val-batches", 8);
+        if (valEvery < 1) throw new UserError("--val-every must be >= 1 (validation also runs at the end), got " + valEvery);
+        if (valBatches < 1) throw new UserError("--val-batches must be >= 1, got " + valBatches);
         return new TrainConfig(seqLen, batch, a.integer("--accum", 1), steps, schedule,
                 new AdamW.Hyper(a.number("--beta1", 0.9), a.number("--beta2", 0.95), a.number("--eps", 1e-8), a.number("--weight-decay", 0.1)),
                 a.number("--grad-clip", 1.0), a.string("--data-order", d.dataOrder()), a.longValue("--seed", 1234),
-                a.integer("--val-every", d.valEvery(steps)), a.integer("--val-batches", 8), a.integer("--checkpoint-every", d.checkpointEvery(steps)));
+                valEvery, valBatches, a.integer("--checkpoint-every", d.checkpointEvery(steps)));
     }
 
     /** --save-dtype, else the dtype the draft's weights are stored in (training keeps F32 master weights either way). */

@@ -112,6 +112,34 @@ class InitDraftCommandTest {
         assertEquals(0, forced.rc(), forced.err());
         assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(out.resolve("model.safetensors"))), "a new seed, new weights");
         assertFalse(Files.exists(out.resolve("checkpoint.safetensors")), "a replaced model's training checkpoint would resume the wrong model");
+        try (var files = Files.list(out)) {
+            assertEquals(java.util.Set.of("config.json", "model.safetensors"), files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "no build directory left behind");
+        }
+    }
+
+    @Test
+    void sizesPastAnArrayOrTheHeapAreRefusedUpFrontAndKeepTheOldModel() throws Exception {
+        Path out = dir.resolve("kept");
+        assertEquals(0, cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "64", "--out", out.toString()).rc());
+        byte[] before = Files.readAllBytes(out.resolve("model.safetensors"));
+        // 128256 x 65536 would have wrapped to a 0-length array; the old model was deleted before the failure
+        CliRun r = cli("init-draft", "--target", target.toString(), "--layers", "1", "--hidden", "65536", "--force", "--out", out.toString());
+        assertEquals(2, r.rc(), r.err());
+        assertEquals("error: the draft is too large: its embedding (vocab_size x hidden_size) would hold 128,256 x 65,536 = 8.41e+09 values, "
+                + "more than one Java array holds (2,147,483,639); choose a smaller --hidden, --intermediate or --layers", r.err().trim());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("model.safetensors")));
+        assertTrue(Files.exists(out.resolve("config.json")));
+
+        Path fresh = dir.resolve("never-made");
+        CliRun wide = cli("init-draft", "--target", target.toString(), "--hidden", "1000000", "--out", fresh.toString());
+        assertEquals(2, wide.rc(), wide.err());
+        assertTrue(wide.err().startsWith("error: the draft is too large: its embedding"), wide.err());
+        CliRun deep = cli("init-draft", "--target", target.toString(), "--layers", "100000", "--out", fresh.toString());
+        assertEquals(2, deep.rc(), deep.err());
+        assertTrue(deep.err().matches("error: the draft is too large: [0-9,]+ parameters need about [0-9.]+ GiB of Java heap \\(F32 weights\\), but this JVM "
+                + "may use at most [0-9.]+ GiB; choose a smaller --hidden, --intermediate or --layers, or give Java more heap \\(java -Xmx...\\)\\s*"), deep.err());
+        assertFalse(Files.exists(fresh), "no empty --out left behind");
     }
 
     @Test
@@ -126,7 +154,7 @@ class InitDraftCommandTest {
         assertError("error: --dtype must be f32 or bf16, got 'f16'",
                 "init-draft", "--target", target.toString(), "--dtype", "f16", "--out", dir.resolve("x").toString());
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        assertError("error: --out " + file + " exists and is not a directory", "init-draft", "--target", target.toString(), "--hidden", "64", "--out", file.toString());
+        assertError("error: --out " + file + " exists and is not a directory; --out must be a directory (it is created if missing)", "init-draft", "--target", target.toString(), "--hidden", "64", "--out", file.toString());
         assertError("error: cannot create --out " + file.resolve("sub") + " (FileSystemException: " + file.resolve("sub") + ": Not a directory); choose a writable directory",
                 "init-draft", "--target", target.toString(), "--hidden", "64", "--out", file.resolve("sub").toString());
         assertError("error: --out is the target directory " + target + "; give the draft a directory of its own",

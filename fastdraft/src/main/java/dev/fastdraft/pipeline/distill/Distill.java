@@ -4,9 +4,11 @@ import dev.fastdraft.autograd.AdamW;
 import dev.fastdraft.autograd.CrossEntropy;
 import dev.fastdraft.autograd.LrSchedule;
 import dev.fastdraft.engine.DType;
+import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
 import dev.fastdraft.pipeline.HfExport;
+import dev.fastdraft.pipeline.draft.ModelSize;
 import dev.fastdraft.pipeline.train.Batch;
 import dev.fastdraft.pipeline.train.BatchSource;
 import dev.fastdraft.pipeline.train.DataOrder;
@@ -16,8 +18,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.DoubleSupplier;
 
@@ -63,6 +67,7 @@ public final class Distill {
         if (draft.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("distill: --out must differ from --draft (the pre-trained draft is the baseline to compare with)");
         }
+        ModelSize.check(ModelConfig.load(draft.resolve("config.json")), 4, "the draft " + draft, "distill a smaller draft (init-draft)");
         LlamaModel model = LlamaLoader.trainable(draft);
         int context = model.maxPositions(), seqLen = config.seqLen(), vocab = model.vocabSize();
         if (seqLen > context) {
@@ -95,8 +100,13 @@ public final class Distill {
             return m -> DistillLoss.mean(m.logits(m.hidden(in, rows, seqLen, null)), tgt, soft, s.loss(), s.kdWeight());
         };
         DoubleSupplier validation = data.validation().isEmpty() ? null : () -> validate(model, data.validation(), config, pad);
-        String tag = "distill/" + s.loss() + "/" + s.kdWeight() + "/" + train.size() + "/" + data.completionTokens();
-        Trainer trainer = new Trainer(model, config, "distill", tag);
+        // values as older checkpoints' fingerprints held them (Trainer), so that those still resume
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("--loss", s.loss().toString());
+        settings.put("--kd-weight", Float.toString(s.kdWeight()));
+        settings.put("the number of training examples", Integer.toString(train.size()));
+        settings.put("the number of completion tokens", Long.toString(data.completionTokens()));
+        Trainer trainer = new Trainer(model, config, "distill", settings);
         Files.createDirectories(out);
         trainer.start(out, resume, log);
         log.printf(Locale.ROOT, "distill: %,d training examples (%,d completion tokens), %,d validation; %,d steps of %d x %d tokens, loss %s%s%n",

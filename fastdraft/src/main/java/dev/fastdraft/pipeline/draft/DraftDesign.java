@@ -100,7 +100,8 @@ public final class DraftDesign {
 
     /** The multiple of 64 nearest to {@link #INTERMEDIATE_RATIO} x hidden (at least 64): 512 -> 1408, 768 -> 2112. */
     public static int defaultIntermediate(int hidden) {
-        return (int) Math.max(64, Math.round(INTERMEDIATE_RATIO * hidden / 64) * 64);
+        // capped at the int range: a huge --hidden is then refused by ModelSize, not wrapped to a negative width
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(64, Math.round(INTERMEDIATE_RATIO * hidden / 64) * 64));
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.fastdraft.pipeline.train;
 import dev.fastdraft.autograd.AdamW;
 import dev.fastdraft.autograd.LrSchedule;
 import dev.fastdraft.engine.DType;
+import dev.fastdraft.models.config.ModelConfig;
 import dev.fastdraft.models.llama.LlamaLoader;
 import dev.fastdraft.models.llama.LlamaModel;
 import dev.fastdraft.pipeline.HfExport;
 import dev.fastdraft.pipeline.TokenFile;
+import dev.fastdraft.pipeline.draft.ModelSize;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -61,11 +63,12 @@ public final class Pretrain {
     public static Result run(Path draft, Path data, Path valData, TrainConfig config, Path out, boolean resume, DType saveAs, PrintStream log)
             throws IOException {
         Path target = out == null ? draft : out;
+        ModelSize.check(ModelConfig.load(draft.resolve("config.json")), 4, "the draft " + draft, "pre-train a smaller draft (init-draft)");
         LlamaModel model = LlamaLoader.trainable(draft);
         checkFits(model, config);
         Files.createDirectories(target);
         if (!Files.isWritable(target)) throw new IllegalArgumentException("cannot write to " + target + "; choose a writable --out");
-        Trainer trainer = new Trainer(model, config, "pretrain", "");
+        Trainer trainer = new Trainer(model, config, "pretrain", java.util.Map.of());
         trainer.start(target, resume, log);
         try (TokenFile train = TokenFile.open(data); TokenFile val = valData == null ? null : TokenFile.open(valData)) {
             checkIds(train, model.vocabSize());

@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -33,23 +36,29 @@ public final class Trainer {
     private final List<Double> losses = new ArrayList<>();
     private final List<double[]> valLosses = new ArrayList<>();
     private final String label;
+    private final Map<String, String> settings;
     private final String fingerprint;
-    private long step;
+    // read by the interrupt note from a shutdown hook's thread
+    private volatile long step;
+    private volatile long checkpointStep = -1;
 
     public Trainer(LlamaModel model, TrainConfig config) {
-        this(model, config, "train", "");
+        this(model, config, "train", Map.of());
     }
 
     /**
-     * @param label  the progress line's name (train, pretrain, distill)
-     * @param runTag settings beyond {@link TrainConfig} that decide the run's numbers (loss kind, data set);
-     *               added to the checkpoint fingerprint so --resume refuses a run made with others
+     * @param label       the progress line's name (train, pretrain, distill)
+     * @param runSettings settings beyond {@link TrainConfig} that decide the run's numbers (loss kind, data set), by
+     *                    name: recorded in checkpoints with the config's so --resume refuses a run made with others
      */
-    public Trainer(LlamaModel model, TrainConfig config, String label, String runTag) {
+    public Trainer(LlamaModel model, TrainConfig config, String label, Map<String, String> runSettings) {
         this.model = model;
         this.config = config;
         this.label = label;
-        this.fingerprint = runTag.isEmpty() ? config.fingerprint() : config.fingerprint() + "/" + runTag;
+        this.settings = new LinkedHashMap<>(config.settings());
+        settings.putAll(runSettings);
+        // the form checkpoints had before they recorded settings by name, so that those still resume
+        this.fingerprint = runSettings.isEmpty() ? config.fingerprint() : config.fingerprint() + "/" + label + "/" + String.join("/", runSettings.values());
         this.trainStep = new TrainStep(model, config);
         this.params = trainStep.params();
         this.optimizer = trainStep.optimizer();
@@ -97,6 +106,30 @@ public final class Trainer {
      * {@code valEvery} steps and at the end.
      */
     public void run(BatchSource batches, DoubleSupplier validation, Path out, PrintStream log) throws IOException {
+        // Ctrl-C ends the JVM without unwinding this loop: a shutdown hook says what a rerun would continue from
+        Thread note = new Thread(() -> log.println(interruptNote(out)), label + "-interrupt-note");
+        Runtime.getRuntime().addShutdownHook(note);
+        try {
+            loop(batches, validation, out, log);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(note);
+            } catch (IllegalStateException shuttingDown) {
+                // the note is already running
+            }
+        }
+    }
+
+    /** What an interrupted run has to show for itself; printed when the JVM is stopped during {@link #run}. */
+    String interruptNote(Path out) {
+        long done = step, saved = checkpointStep;
+        String at = "interrupted after step " + done + " of " + config.steps();
+        if (saved >= 0) return at + "; the last checkpoint is step " + saved + " in " + out + ": rerun with --resume to continue from there";
+        String when = config.checkpointEvery() > 0 ? "the first is due at step " + config.checkpointEvery() : "--checkpoint-every 0 saves none";
+        return at + " before any checkpoint (" + when + "); a rerun starts from the beginning";
+    }
+
+    private void loop(BatchSource batches, DoubleSupplier validation, Path out, PrintStream log) throws IOException {
         Progress progress = new Progress(log, label, "steps", config.steps(), step);
         long tokensDone = 0, t0 = System.nanoTime();
         while (step < config.steps()) {
@@ -176,11 +209,13 @@ public final class Trainer {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(step));
         meta.put("fingerprint", fingerprint);
+        meta.put("settings", Json.write(settings));
         meta.put("losses", Json.write(losses));
         List<List<Double>> vl = new ArrayList<>();
         for (double[] v : valLosses) vl.add(List.of(v[0], v[1]));
         meta.put("val_losses", Json.write(vl));
         SafeTensorsWriter.write(TrainConfig.checkpointFile(out), tensors, meta);
+        checkpointStep = step;
     }
 
     /** Restores weights, moments, step and loss history; returns false when {@code out} has no checkpoint. */
@@ -189,10 +224,7 @@ public final class Trainer {
         if (!Files.exists(file)) return false;
         try (SafeTensors st = SafeTensors.open(file)) {
             Map<String, String> meta = st.metadata();
-            if (!fingerprint.equals(meta.get("fingerprint"))) {
-                throw new IllegalArgumentException(file + ": checkpoint was made with other training settings (" + meta.get("fingerprint")
-                        + "); resume with the same options, or use a new --out");
-            }
+            checkSettings(file, meta);
             for (int i = 0; i < params.size(); i++) {
                 Parameter p = params.get(i);
                 p.var().value().copyFrom(st.tensor("model/" + p.name()));
@@ -200,6 +232,7 @@ public final class Trainer {
                 optimizer.secondMoment(i).copyFrom(st.tensor("adam_v/" + p.name()));
             }
             step = Long.parseLong(meta.get("step"));
+            checkpointStep = step;
             optimizer.restoreStep(step);
             losses.clear();
             for (Object o : (List<?>) Json.parse(meta.get("losses"))) losses.add(((Number) o).doubleValue());
@@ -210,5 +243,23 @@ public final class Trainer {
             }
             return true;
         }
+    }
+
+    /** Refuses a checkpoint made with other settings, naming each option that differs. */
+    private void checkSettings(Path file, Map<String, String> meta) {
+        String advice = "; rerun with the same options or start a fresh --out";
+        if (!meta.containsKey("settings")) {
+            if (fingerprint.equals(meta.get("fingerprint"))) return;
+            throw new IllegalArgumentException(file + ": the checkpoint was made with other training settings" + advice);
+        }
+        Map<String, Object> was = Json.parseObject(meta.get("settings"));
+        List<String> changed = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>(was.keySet());
+        names.addAll(settings.keySet());
+        for (String name : names) {
+            Object then = was.get(name), now = settings.get(name);
+            if (!Objects.equals(then, now)) changed.add(name + " was " + (then == null ? "unset" : then) + " in the checkpoint, now " + (now == null ? "unset" : now));
+        }
+        if (!changed.isEmpty()) throw new IllegalArgumentException(file + ": cannot resume: " + String.join(", ", changed) + advice);
     }
 }
