@@ -58,6 +58,9 @@ public record DistillData(Path file, List<DistillExample> train, List<DistillExa
                 all.add(ex);
                 tokens += ex.completionIds().length;
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // the reader decodes ahead of the lines it returns, so the line is approximate
+            throw new IllegalArgumentException(file + " is not valid UTF-8 (after line " + lineNo + "); give the JSON Lines that synth writes");
         }
         if (skipped > 0) log.println("distill: skipped " + skipped + " malformed lines of " + file);
         if (all.isEmpty()) throw new IllegalArgumentException(file + ": no examples" + (skipped > 0 ? " (all " + skipped + " lines were malformed)" : ""));

@@ -56,6 +56,20 @@ class DistillTest {
     }
 
     @Test
+    void invalidUtf8IsAnErrorNamingTheFile() throws Exception {
+        Path bad = dir.resolve("bad.jsonl");
+        byte[] good = java.nio.file.Files.readAllBytes(data);
+        byte[] all = java.util.Arrays.copyOf(good, good.length + 3);
+        all[good.length] = '"';
+        all[good.length + 1] = (byte) 0xC3; // a lead byte with no continuation
+        all[good.length + 2] = '\n';
+        java.nio.file.Files.write(bad, all);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DistillData.read(bad, TinyModels.VOCAB, false, 0.25, 1, false, QUIET));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(bad + " is not valid UTF-8"), e.getMessage());
+    }
+
+    @Test
     void distillationLowersTheLossOnItsData() throws Exception {
         for (DistillLoss.Kind kind : DistillLoss.Kind.values()) {
             DistillData d = DistillData.read(data, TinyModels.VOCAB, kind != DistillLoss.Kind.CE, 0.25, 1, false, QUIET);
