@@ -38,6 +38,21 @@ public final class LlamaLoader {
         }
     }
 
+    /**
+     * A tied checkpoint may store the head as well. A copy equal to the embedding is one parameter, as
+     * transformers 5 ties it; a different head is its own matrix (transformers 5 keeps it), and the config
+     * then says so, so that an export loads the same in transformers 4, which would tie it away.
+     */
+    private static ModelConfig untieStoredCopy(ModelConfig config, Map<String, Var> w) {
+        Var embed = w.get(WeightNames.EMBED), head = w.get(WeightNames.LM_HEAD);
+        if (!config.tieWordEmbeddings() || embed == null || head == null) return config;
+        if (java.util.Arrays.equals(embed.value().toFloatArray(), head.value().toFloatArray())) {
+            w.remove(WeightNames.LM_HEAD);
+            return config;
+        }
+        return config.toBuilder().tieWordEmbeddings(false).build();
+    }
+
     /** A trainable model: F32 master copies of the weights of {@code dir} (any stored dtype). */
     public static LlamaModel trainable(Path dir) throws IOException {
         ModelConfig config = ModelConfig.load(dir.resolve("config.json"));
@@ -47,7 +62,7 @@ public final class LlamaLoader {
                 Tensor t = checked(ckpt, e.getKey(), e.getValue());
                 w.put(e.getKey(), Var.param(Tensor.of(t.toFloatArray(), t.shape())));
             }
-            return new LlamaModel(config, w);
+            return new LlamaModel(untieStoredCopy(config, w), w);
         }
     }
 
