@@ -97,7 +97,7 @@ public final class Distill {
             }
             if (k == 0) return Batch.nextToken(in, tgt, rows, seqLen);
             DistillLoss.SoftTargets soft = new DistillLoss.SoftTargets(k, ids, probs);
-            return m -> DistillLoss.mean(m.logits(m.hidden(in, rows, seqLen, null)), tgt, soft, s.loss(), s.kdWeight());
+            return Batch.of(tgt, m -> DistillLoss.mean(m.logits(m.hidden(in, rows, seqLen, null)), tgt, soft, s.loss(), s.kdWeight()));
         };
         DoubleSupplier validation = data.validation().isEmpty() ? null : () -> validate(model, data.validation(), config, pad);
         // values as older checkpoints' fingerprints held them (Trainer), so that those still resume

@@ -38,10 +38,18 @@ public final class TrainStep {
 
     /** As {@link #accumulate(int[], int[])} for a batch with its own loss. */
     public double accumulate(Batch batch) {
+        return accumulate(batch, 1.0 / config.accumulation());
+    }
+
+    /**
+     * Adds the gradients of one micro-batch, its loss scaled by {@code weight} (its share of the step's
+     * targets), and returns the unscaled loss.
+     */
+    public double accumulate(Batch batch, double weight) {
         try (Tape tape = Tape.record()) {
             Var loss = batch.loss(model);
             double l = loss.value().get(0);
-            if (config.accumulation() > 1) loss = Elementwise.scale(loss, 1f / config.accumulation());
+            if (weight != 1) loss = Elementwise.scale(loss, (float) weight);
             tape.backward(loss);
             return l;
         }

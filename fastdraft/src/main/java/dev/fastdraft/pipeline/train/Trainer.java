@@ -133,9 +133,18 @@ public final class Trainer {
         Progress progress = new Progress(log, label, "steps", config.steps(), step);
         long tokensDone = 0, t0 = System.nanoTime();
         while (step < config.steps()) {
+            // the step's loss is the mean over all its targets, as transformers' Trainer takes it: micro-batches of
+            // unequal target counts (distillation's completions) weigh by their counts, not equally
+            Batch[] micro = new Batch[config.accumulation()];
+            long targets = 0;
+            for (int i = 0; i < micro.length; i++) {
+                micro[i] = batches.batch(step * micro.length + i);
+                targets += micro[i].targets();
+            }
             double stepLoss = 0;
-            for (int micro = 0; micro < config.accumulation(); micro++) {
-                stepLoss += trainStep.accumulate(batches.batch(step * config.accumulation() + micro)) / config.accumulation();
+            for (Batch b : micro) {
+                double weight = targets == 0 ? 1.0 / micro.length : (double) b.targets() / targets;
+                stepLoss += trainStep.accumulate(b, weight) * weight;
             }
             if (!Double.isFinite(stepLoss)) {
                 throw new TrainingDiverged("training diverged: loss is " + stepLoss + " at step " + (step + 1)
