@@ -29,10 +29,18 @@ public final class WeightPanels {
 
     /** The panels of an {@link #eligible} weight, made now if this is its first use; null if it has none. */
     Panels of(Var weight, WorkerPool pool) {
-        return panels.computeIfAbsent(weight, v -> {
-            Tensor w = v.value();
-            return Optional.ofNullable(Panels.pack(pool, Linear.weightType(w.dtype()), w.segment(), w.offset() * w.dtype().byteSize(), w.dim(0), w.dim(1), Arena.ofAuto()));
-        }).orElse(null);
+        Optional<Panels> have = panels.get(weight);
+        if (have == null) {
+            // packed outside the map's locks (not in computeIfAbsent): packing waits for the pool, which another
+            // thread may hold while its tasks look up this map (prepareForDecoding), and the two deadlocked.
+            // Two threads meeting a new weight at once may both pack it; one copy is kept.
+            Tensor w = weight.value();
+            Optional<Panels> made = Optional.ofNullable(Panels.pack(pool, Linear.weightType(w.dtype()), w.segment(),
+                    w.offset() * w.dtype().byteSize(), w.dim(0), w.dim(1), Arena.ofAuto()));
+            have = panels.putIfAbsent(weight, made);
+            if (have == null) have = made;
+        }
+        return have.orElse(null);
     }
 
     /** Makes the copy of {@code weight} now if it is {@link #eligible} and has none yet. */
