@@ -66,6 +66,9 @@ public final class Launcher {
         // slower page faults beyond 6 GB). The heap stays at its high-water mark. Most of the 45 vs 330 tokens/s
         // once seen in training was the SGEMM kernel losing its vector intrinsics (see SgemmMicroKernel).
         if (!userSet("MaxHeapFreeRatio")) cmd.add("-XX:MaxHeapFreeRatio=100");
+        // the child's stderr is a pipe to this JVM: tell it whether ours is a terminal, for progress lines
+        String tty = stderrIsTerminal();
+        if (tty != null) cmd.add("-Dfastdraft.stderr.terminal=" + tty);
         cmd.add("-cp");
         cmd.add(jar);
         cmd.add("dev.fastdraft.cli.Main");
@@ -137,6 +140,16 @@ public final class Launcher {
             }
         } catch (java.io.IOException ignored) {
             // the child has gone; nothing left to copy
+        }
+    }
+
+    /** "true" or "false" where /proc tells where stderr goes (Linux), else null. */
+    private static String stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Paths.get("/proc/self/fd/2")).toString();
+            return String.valueOf(target.startsWith("/dev/pts/") || target.startsWith("/dev/tty"));
+        } catch (Exception | LinkageError e) {
+            return null;
         }
     }
 

@@ -14,9 +14,10 @@ public final class Progress {
     private final long total;
     private final long startNanos = System.nanoTime();
     private final long startDone;
-    private final boolean terminal = System.console() != null;
+    private final boolean terminal = onTerminal();
     private final long intervalNanos;
     private long lastPrint;
+    private long printedDone = -1;
 
     public Progress(PrintStream out, String label, String unit, long total, long alreadyDone) {
         this.out = out;
@@ -27,17 +28,30 @@ public final class Progress {
         this.intervalNanos = terminal ? 250_000_000L : 5_000_000_000L;
     }
 
+    /**
+     * Whether progress goes to a terminal, where it is redrawn in place. The launcher says where its stderr goes
+     * (the relaunched JVM writes into a pipe to it); otherwise a console with a terminal behind it, so that
+     * output redirected to a file gets plain lines, not carriage returns and escape codes.
+     */
+    static boolean onTerminal() {
+        String told = System.getProperty("fastdraft.stderr.terminal");
+        if (told != null) return Boolean.parseBoolean(told);
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
+    }
+
     /** Reports progress; prints if enough time passed since the last line, or when {@code force}. */
     public void update(long done, String extra, boolean force) {
         long now = System.nanoTime();
         if (!force && now - lastPrint < intervalNanos) return;
         lastPrint = now;
+        printedDone = done;
         out.print((terminal ? "\r" : "") + line(done, extra, now) + (terminal ? "\u001b[K" : "\n"));
         out.flush();
     }
 
     public void finish(long done, String extra) {
-        update(done, extra, true);
+        if (terminal || printedDone != done) update(done, extra, true); // a log gets the last line once
         if (terminal) out.println();
     }
 
