@@ -97,22 +97,41 @@ public final class WorkerPool implements AutoCloseable {
         return physicalCores();
     }
 
-    /** Physical cores (SMT siblings share the FMA units, so they add nothing to dense compute). */
+    /**
+     * Physical cores this process may run on (SMT siblings share the FMA units, so they add nothing to dense
+     * compute): on Linux the CPUs of its affinity mask counted by core, so that a container pinned to two
+     * siblings of one core gets one thread; elsewhere the logical count.
+     */
     public static int physicalCores() {
         int logical = Runtime.getRuntime().availableProcessors();
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            String allowed = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) allowed = line.substring(line.indexOf(':') + 1).trim();
+            }
             Set<String> cores = new HashSet<>();
-            String physical = "0";
-            for (String line : lines) {
-                if (line.startsWith("physical id")) physical = line.substring(line.indexOf(':') + 1).trim();
-                else if (line.startsWith("core id")) cores.add(physical + "/" + line.substring(line.indexOf(':') + 1).trim());
+            for (int cpu : cpuList(allowed)) {
+                Path topology = Path.of("/sys/devices/system/cpu/cpu" + cpu + "/topology");
+                cores.add(Files.readString(topology.resolve("physical_package_id")).trim() + "/" + Files.readString(topology.resolve("core_id")).trim());
             }
             if (!cores.isEmpty()) return Math.max(1, Math.min(logical, cores.size()));
         } catch (Exception ignored) {
-            // not Linux, or /proc unreadable: use the logical count
+            // not Linux, or /proc and /sys unreadable: use the logical count
         }
         return logical;
+    }
+
+    /** The CPUs of a Linux CPU list such as "0-3,8,10-11". */
+    static List<Integer> cpuList(String list) {
+        List<Integer> cpus = new java.util.ArrayList<>();
+        if (list == null || list.isBlank()) return cpus;
+        for (String part : list.split(",")) {
+            int dash = part.indexOf('-');
+            int from = Integer.parseInt(part.substring(0, dash < 0 ? part.length() : dash).trim());
+            int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
+            for (int c = from; c <= to; c++) cpus.add(c);
+        }
+        return cpus;
     }
 
     public int threads() {
