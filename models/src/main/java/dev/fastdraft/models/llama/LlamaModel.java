@@ -44,6 +44,7 @@ public final class LlamaModel implements CausalLM {
     private volatile MatmulOps device;
 
     LlamaModel(ModelConfig config, Map<String, Var> weights) {
+        dev.fastdraft.kernels.VectorApi.require();
         this.config = config;
         this.weights = weights;
         Var head = weights.get(WeightNames.LM_HEAD); // present when untied, or tied but stored anyway
