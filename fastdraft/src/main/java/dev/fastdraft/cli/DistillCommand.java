@@ -35,7 +35,7 @@ public final class DistillCommand implements Command {
                 Option.value("--epochs", "E", "passes over the training examples (default 1; fractions allowed)"),
                 Option.value("--steps", "N", "optimizer steps instead of --epochs"),
                 Option.value("--loss", "L", "ce: cross-entropy on completion tokens (default); kl | tv: plus KL or total variation to the "
-                        + "target's top-k probabilities, renormalised over the k ids (data from synth --store-topk)"),
+                        + "target's top-k probabilities, the rest of the vocabulary as one more outcome (data from synth --store-topk)"),
                 Option.value("--kd-weight", "W", "weight of the kl/tv term: loss = ce + W * kd (default 1)"),
                 Option.value("--val-fraction", "F", "share of prompts held out for validation (default 0.05)")));
         o.addAll(TrainingOptions.options(DEFAULTS));

@@ -15,18 +15,26 @@ import java.lang.foreign.ValueLayout;
  * emitted) plus {@code weight} times a term that matches the target's stored top-k distribution.
  *
  * <p>Per row r with hard target t (rows whose target is {@link CrossEntropy#IGNORE} count for nothing), with
- * q = softmax(z_r) the draft's distribution over the whole vocabulary and p the target's top-k probabilities
- * renormalised to sum to 1 over their k ids (p is 0 elsewhere):
+ * q = softmax(z_r) the draft's distribution over the whole vocabulary, p_j the target's stored top-k
+ * probabilities (k_j their ids) and the rest of the vocabulary taken as one more outcome: the target's
+ * r = 1 - sum_j p_j against the draft's q_rest = 1 - sum_j q(k_j):
  * <ul>
  *   <li>CE_r = -log q(t)</li>
- *   <li>KL: KD_r = sum_j p_j (log p_j - log q(k_j)) = KL(p || q): forward KL, mass-covering</li>
- *   <li>TV: KD_r = 1/2 sum_v |p_v - q_v| = 1/2 (sum_j |p_j - q(k_j)| + 1 - sum_j q(k_j)): the total variation
- *       distance, whose complement 1 - TV is the probability that speculative sampling accepts the draft's token</li>
+ *   <li>KL: KD_r = sum_j p_j (log p_j - log q(k_j)) + r (log r - log q_rest): forward KL between the two
+ *       distributions over those k + 1 outcomes, mass-covering, and a lower bound of KL(p || q)</li>
+ *   <li>TV: KD_r = 1/2 (sum_j |p_j - q(k_j)| + |r - q_rest|): the total variation distance over the same
+ *       outcomes, a lower bound of the full one, whose complement 1 - TV is the probability that speculative
+ *       sampling accepts the draft's token</li>
  * </ul>
- * loss = (sum_r CE_r + weight * sum_r KD_r) / (rows with a target). Rows without stored probabilities (all
- * zero) get no KD term. Gradient with respect to z_r, before the 1/count: q - onehot(t) + weight * (q - p) for
- * KL; for TV weight * q_u (g_u - sum_v q_v g_v) with g_v = sign(q_v - p_v) / 2 (and 1/2 outside the k ids),
- * the subgradient 0 at q_v = p_v. The top-k ids of one row must be distinct.
+ * A draft that copies the target's whole distribution scores 0. (Renormalising the top-k to 1 instead, as
+ * this loss did before, made the best draft the one that puts nothing outside the top-k.) Stored
+ * probabilities summing past 1 (rounding) are scaled to 1.
+ *
+ * <p>loss = (sum_r CE_r + weight * sum_r KD_r) / (rows with a target). Rows without stored probabilities (all
+ * zero) get no KD term. Gradient with respect to z_r, before the 1/count: q - onehot(t) + weight * G with, for
+ * KL, G_u = q_u - p_u on the top-k ids and q_u (1 - r / q_rest) elsewhere; for TV, G_u = q_u (g_u - sum_v
+ * q_v g_v) with g_v = sign(q_v - p_v) / 2 on the top-k ids and sign(q_rest - r) / 2 elsewhere (the
+ * subgradient 0 at equality). The top-k ids of one row must be distinct.
  *
  * <p>As {@link CrossEntropy#mean}, the forward pass writes the gradient over the logits when recording, so the
  * [rows x vocab] buffer exists once; the logits must not be read again afterwards.
@@ -123,28 +131,36 @@ public final class DistillLoss {
         for (int j = 0; j < k; j++) mass += soft.probs()[r * k + j];
         boolean hasSoft = kind != Kind.CE && mass > 0;
         int kk = hasSoft ? k : 0;
+        double scale = mass > 1 ? 1 / mass : 1;
+        double rest = Math.max(0, 1 - mass * scale);
         int[] ids = new int[kk];
         double[] p = new double[kk], logq = new double[kk];
+        double qk = 0;
         for (int j = 0; j < kk; j++) {
             ids[j] = soft.ids()[r * k + j];
-            p[j] = soft.probs()[r * k + j] / mass;
+            p[j] = soft.probs()[r * k + j] * scale;
             logq[j] = seg.getAtIndex(F32, off + ids[j]);
+            qk += Math.exp(logq[j]);
         }
+        double qRest = Math.max(1e-12, 1 - qk); // floored: a float sum of q can reach 1
         double s = 0; // TV: sum_v q_v g_v
+        double outside = 1; // KL: G_u / q_u outside the top-k
         if (hasSoft && kind == Kind.KL) {
-            double d = 0;
+            double d = rest > 0 ? rest * (Math.log(rest) - Math.log(qRest)) : 0;
             for (int j = 0; j < kk; j++) if (p[j] > 0) d += p[j] * (Math.log(p[j]) - logq[j]);
             kd[r] = d;
+            outside = 1 - rest / qRest;
         } else if (hasSoft && kind == Kind.TV) {
-            double abs = 0, qk = 0, signed = 0;
+            double abs = 0, signed = 0;
             for (int j = 0; j < kk; j++) {
                 double q = Math.exp(logq[j]);
                 abs += Math.abs(p[j] - q);
-                qk += q;
                 signed += Math.signum(q - p[j]) * q;
             }
-            kd[r] = 0.5 * (abs + Math.max(0, 1 - qk));
-            s = 0.5 * (1 - qk) + 0.5 * signed;
+            double restSign = Math.signum(qRest - rest);
+            kd[r] = 0.5 * (abs + Math.abs(rest - qRest));
+            s = 0.5 * restSign * qRest + 0.5 * signed;
+            outside = 0.5 * restSign - s;
         }
         if (!grad) return;
         // q in place (softmax of log-softmax is softmax), then a dense scale for the ids outside top-k and the
@@ -153,11 +169,7 @@ public final class DistillLoss {
         double qt = seg.getAtIndex(F32, off + t);
         double[] q = new double[kk];
         for (int j = 0; j < kk; j++) q[j] = seg.getAtIndex(F32, off + ids[j]);
-        double alpha = switch (hasSoft ? kind : Kind.CE) {
-            case CE -> 1;
-            case KL -> 1 + weight;
-            case TV -> 1 + weight * (0.5 - s);
-        };
+        double alpha = hasSoft ? 1 + weight * outside : 1;
         VectorOps.scale(WorkerPool.common(), 1, vocab, (float) (alpha * inv), seg, off, vocab, seg, off, vocab);
         seg.setAtIndex(F32, off + t, (float) ((alpha * qt - 1) * inv));
         for (int j = 0; j < kk; j++) {

@@ -35,7 +35,7 @@ class DistillLossTest {
             int[] perm = r.ints(0, VOCAB).distinct().limit(K + 1).toArray();
             for (int j = 0; j < K; j++) {
                 ids[row * K + j] = perm[j];
-                probs[row * K + j] = row == 3 ? 0f : (float) (0.05 + r.nextDouble()) * 0.8f / K; // sums below 1: renormalised
+                probs[row * K + j] = row == 3 ? 0f : (float) (0.05 + r.nextDouble()) * 0.8f / K; // sums below 1: the rest is one more outcome
             }
             targets[row] = row == 2 ? CrossEntropy.IGNORE : row < 2 ? perm[1] : perm[K];
         }
@@ -59,19 +59,22 @@ class DistillLossTest {
             double mass = 0;
             for (int j = 0; j < K; j++) mass += c.soft().probs()[r * K + j];
             if (kind == DistillLoss.Kind.CE || mass == 0) continue;
-            double[] p = new double[VOCAB];
-            for (int j = 0; j < K; j++) p[c.soft().ids()[r * K + j]] = c.soft().probs()[r * K + j] / mass;
-            double kd = 0;
-            for (int v = 0; v < VOCAB; v++) {
-                if (kind == DistillLoss.Kind.KL && p[v] > 0) kd += p[v] * Math.log(p[v] / q[v]);
-                if (kind == DistillLoss.Kind.TV) kd += 0.5 * Math.abs(p[v] - q[v]);
+            // the top-k ids and one more outcome, the rest of the vocabulary
+            double rest = 1 - mass, qRest = 1, kd = 0;
+            for (int j = 0; j < K; j++) {
+                double p = c.soft().probs()[r * K + j], qj = q[c.soft().ids()[r * K + j]];
+                qRest -= qj;
+                if (kind == DistillLoss.Kind.KL && p > 0) kd += p * Math.log(p / qj);
+                if (kind == DistillLoss.Kind.TV) kd += 0.5 * Math.abs(p - qj);
             }
+            if (kind == DistillLoss.Kind.KL) kd += rest * Math.log(rest / qRest);
+            if (kind == DistillLoss.Kind.TV) kd += 0.5 * Math.abs(rest - qRest);
             total += WEIGHT * kd;
         }
         return total / count;
     }
 
-    /** The smallest |q_v - p_v| over the stored ids of rows with probabilities. */
+    /** The smallest |q_v - p_v| over the stored ids of rows with probabilities, and |q_rest - r|. */
     static double minGap(double[] z, Case c) {
         double gap = Double.POSITIVE_INFINITY;
         for (int r = 0; r < ROWS; r++) {
@@ -80,10 +83,13 @@ class DistillLossTest {
             for (int v = 0; v < VOCAB; v++) sum += Math.exp(z[r * VOCAB + v] - max);
             for (int j = 0; j < K; j++) mass += c.soft().probs()[r * K + j];
             if (mass == 0 || c.targets()[r] == CrossEntropy.IGNORE) continue;
+            double qRest = 1;
             for (int j = 0; j < K; j++) {
                 double q = Math.exp(z[r * VOCAB + c.soft().ids()[r * K + j]] - max) / sum;
-                gap = Math.min(gap, Math.abs(q - c.soft().probs()[r * K + j] / mass));
+                qRest -= q;
+                gap = Math.min(gap, Math.abs(q - c.soft().probs()[r * K + j]));
             }
+            gap = Math.min(gap, Math.abs(qRest - (1 - mass)));
         }
         return gap;
     }
@@ -142,6 +148,25 @@ class DistillLossTest {
             }
             for (int v = 0; v < VOCAB; v++) assertEquals(0f, analytic[2 * VOCAB + v], "an ignored row gets no gradient");
         }
+    }
+
+    /** A draft whose distribution is the target's scores no KD term, however little mass the top-k holds. */
+    @ParameterizedTest
+    @EnumSource(value = DistillLoss.Kind.class, names = {"KL", "TV"})
+    void theTargetsOwnDistributionScoresZero(DistillLoss.Kind kind) {
+        Case c = randomCase(21);
+        double[] z = toDouble(c.logits());
+        float[] probs = new float[ROWS * K];
+        for (int r = 0; r < ROWS; r++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int v = 0; v < VOCAB; v++) max = Math.max(max, z[r * VOCAB + v]);
+            for (int v = 0; v < VOCAB; v++) sum += Math.exp(z[r * VOCAB + v] - max);
+            for (int j = 0; j < K; j++) probs[r * K + j] = (float) (Math.exp(z[r * VOCAB + c.soft().ids()[r * K + j]] - max) / sum);
+        }
+        var own = new DistillLoss.SoftTargets(K, c.soft().ids(), probs);
+        double withKd = DistillLoss.mean(Var.constant(Tensor.of(c.logits().clone(), ROWS, VOCAB)), c.targets(), own, kind, WEIGHT).value().get(0);
+        double ce = DistillLoss.mean(Var.constant(Tensor.of(c.logits().clone(), ROWS, VOCAB)), c.targets(), own, DistillLoss.Kind.CE, WEIGHT).value().get(0);
+        assertEquals(ce, withKd, 1e-5 * ce, kind + ": only the cross-entropy is left");
     }
 
     @Test
