@@ -33,6 +33,7 @@ public final class LogitsCommand implements Command {
         CliSupport.threads(a);
         int[] ids = a.intList("--ids");
         Path out = a.path("--out");
+        int vocab;
         try (var device = CliSupport.device(a, console); LlamaLoader.Loaded loaded = LlamaLoader.open(a.path("--model"))) {
             loaded.model().useDevice(device);
             LlamaModel model = loaded.model();
@@ -42,9 +43,10 @@ public final class LogitsCommand implements Command {
                         + model.maxPositions());
             }
             float[] logits = model.forward(ids, model.newCache(ids.length), ids.length);
-            Npy.write(out, logits, ids.length, model.vocabSize());
+            vocab = model.vocabSize();
+            Npy.write(out, logits, ids.length, vocab);
         }
-        console.err().println("wrote " + out + " [" + ids.length + ", vocab]");
+        console.err().println("wrote " + out + " (float32 logits, shape [" + ids.length + ", " + vocab + "])");
         return 0;
     }
 }
