@@ -1,12 +1,8 @@
 package dev.fastdraft.pipeline;
 
 import dev.fastdraft.models.io.Json;
+import dev.fastdraft.models.io.TextFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,26 +47,10 @@ public final class PromptFile {
         return out;
     }
 
-    /** The file's lines, strictly UTF-8: a bad byte is an error naming its line rather than a bare "Input length = 1". */
+    /** The file's lines, strictly UTF-8, without a byte order mark. */
     static List<String> lines(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        List<String> lines = new ArrayList<>();
-        int start = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') end++;
-            int len = end - start;
-            if (len > 0 && bytes[end - 1] == '\r') len--;
-            try {
-                lines.add(utf8.decode(ByteBuffer.wrap(bytes, start, len)).toString());
-            } catch (CharacterCodingException e) {
-                throw new IllegalArgumentException(file + " is not valid UTF-8 (line " + (lines.size() + 1) + "); save it as UTF-8 text");
-            }
-            start = end + 1;
-        }
-        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1)); // a byte order mark
+        List<String> lines = new ArrayList<>(TextFiles.readUtf8(file).lines().toList());
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1));
         return lines;
     }
 }

@@ -4,6 +4,7 @@ import dev.fastdraft.cli.Args;
 import dev.fastdraft.cli.UserError;
 import dev.fastdraft.models.config.Architecture;
 import dev.fastdraft.models.config.ModelConfig;
+import dev.fastdraft.pipeline.draft.ModelSize;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ import java.util.Locale;
  */
 final class BenchOptions {
     /** The most elements a Java array holds. */
-    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    static final long MAX_ARRAY = ModelSize.MAX_ARRAY;
 
     private BenchOptions() {}
 

@@ -33,12 +33,7 @@ public final class TrainStep {
 
     /** Adds the gradients of one micro-batch (scaled for the mean over accumulation) and returns its loss. */
     public double accumulate(int[] inputs, int[] targets) {
-        return accumulate(Batch.nextToken(inputs, targets, config.batch(), config.seqLen()));
-    }
-
-    /** As {@link #accumulate(int[], int[])} for a batch with its own loss. */
-    public double accumulate(Batch batch) {
-        return accumulate(batch, 1.0 / config.accumulation());
+        return accumulate(Batch.nextToken(inputs, targets, config.batch(), config.seqLen()), 1.0 / config.accumulation());
     }
 
     /**
