@@ -198,8 +198,39 @@ class SgemmTest {
         }
     }
 
+    /**
+     * Both loop orders of the packed kernel on every machine (only one of them is the default here), and
+     * blocks small enough that one call crosses many row, column and depth block boundaries.
+     */
+    @Test
+    void everyBlockingOfThePackedKernel() {
+        int rows = SgemmMicroKernel.ROWS, cols = SgemmMicroKernel.COLS;
+        List<SgemmPacked.Blocking> blockings = List.of(SgemmPacked.B_PANEL_OUTER, SgemmPacked.A_PANEL_OUTER,
+                new SgemmPacked.Blocking(3 * rows, 2 * cols, rows), new SgemmPacked.Blocking(5 * rows, 3 * cols, 2 * rows));
+        List<Case> cases = List.of(new Case(300, 700, 600, false, false, true, 1, 2, 3, 4),
+                new Case(97, 131, 1030, true, true, false, 0, 0, 0, 0),
+                new Case(rows * 7, cols * 9, 513, false, true, false, 0, 0, 0, 0));
+        long seed = 40;
+        for (SgemmPacked.Blocking blk : blockings) {
+            for (Case t : cases) {
+                for (WorkerPool pool : List.of(one, two)) {
+                    check(t, seed++, "threads=" + pool.threads() + " " + blk, (c) -> SgemmPacked.run(pool, pool.threads(), blk, t.transA(), t.transB(),
+                            t.m(), t.n(), t.k(), MemorySegment.ofArray(c.a()), t.offset(), t.lda(), MemorySegment.ofArray(c.b()), t.offset(), t.ldb(),
+                            MemorySegment.ofArray(c.c()), t.offset(), t.ldc(), t.accumulate()));
+                }
+            }
+        }
+    }
+
+    private record Operands(float[] a, float[] b, float[] c) {}
+
     /** Runs one case through Sgemm and the reference and compares entry by entry, padding included. */
     private static void check(WorkerPool pool, Case t, long seed) {
+        check(t, seed, "threads=" + pool.threads(), (o) -> Sgemm.sgemm(pool, t.transA(), t.transB(), t.m(), t.n(), t.k(),
+                o.a(), t.offset(), t.lda(), o.b(), t.offset(), t.ldb(), o.c(), t.offset(), t.ldc(), t.accumulate()));
+    }
+
+    private static void check(Case t, long seed, String how, java.util.function.Consumer<Operands> multiply) {
         Random r = new Random(seed);
         float[] a = random(t.sizeA(), r.nextLong());
         float[] b = random(t.sizeB(), r.nextLong());
@@ -211,21 +242,20 @@ class SgemmTest {
         SgemmReference.sgemm(t.transA(), t.transB(), t.m(), t.n(), t.k(), abs(a), t.offset(), t.lda(), abs(b), t.offset(), t.ldb(),
                 bound, t.offset(), t.ldc(), t.accumulate());
         float[] got = c.clone();
-        Sgemm.sgemm(pool, t.transA(), t.transB(), t.m(), t.n(), t.k(), a, t.offset(), t.lda(), b, t.offset(), t.ldb(),
-                got, t.offset(), t.ldc(), t.accumulate());
+        multiply.accept(new Operands(a, b, got));
         double u = Math.ulp(1f) / 2;
         for (int i = 0; i < got.length; i++) {
             boolean inside = i >= t.offset() && i < t.offset() + t.m() * t.ldc() && (i - t.offset()) % t.ldc() < t.n();
             if (!inside) {
                 if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(c[i])) {
-                    fail(t + " (threads=" + pool.threads() + "): wrote outside C at index " + i);
+                    fail(t + " (" + how + "): wrote outside C at index " + i);
                 }
                 continue;
             }
             double tol = 2 * (t.k() + 2) * u * bound[i] + Float.MIN_NORMAL;
             if (!(Math.abs(got[i] - want[i]) <= tol)) {
                 int row = (i - t.offset()) / t.ldc(), col = (i - t.offset()) % t.ldc();
-                fail(t + " (threads=" + pool.threads() + "): C[" + row + "][" + col + "] = " + got[i] + ", reference " + want[i] + ", tolerance " + tol);
+                fail(t + " (" + how + "): C[" + row + "][" + col + "] = " + got[i] + ", reference " + want[i] + ", tolerance " + tol);
             }
         }
     }
