@@ -22,7 +22,8 @@ final class SgemmPacked {
     static final Blocking B_PANEL_OUTER = new Blocking(4096, 1024, 32);
     /**
      * Each A micro-panel against every B micro-panel of a 256-column block (512 KiB at KC = 512, held in
-     * L2): the AVX-512 tile's order, about 11% faster there on one thread than the other (kernels/README.md).
+     * L2): the AVX-512 tile's order, 3-7% faster on one thread of an AVX-512 Xeon than the other, as
+     * shared/ANCHORS.md found on the target kind of machine (kernels/README.md).
      * On AVX2 the 4-row tile reads twice the B bytes per multiply-add, and this order lost.
      */
     static final Blocking A_PANEL_OUTER = new Blocking(4096, 256, ROWS);
