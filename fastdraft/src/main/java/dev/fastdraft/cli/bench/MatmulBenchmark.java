@@ -38,7 +38,7 @@ public final class MatmulBenchmark implements Command {
     /**
      * Warm-up time, however short a call: C2 compiles the kernel and the code around it on the same two
      * cores the benchmark times, for about a second after the first calls. A cap of 50 warm-up calls
-     * (0.1 s at N = 512) timed our SGEMM while that was still going on: 0.74 of OpenBLAS instead of 0.95.
+     * (0.1 s at N = 512) timed our SGEMM while that was still going on: 0.74 of OpenBLAS instead of 0.91.
      */
     private static final long WARM_UP_NS = 2_000_000_000L;
     /** How long OpenBLAS's idle workers get to stop spinning before our runs (they would take a core from ours). */

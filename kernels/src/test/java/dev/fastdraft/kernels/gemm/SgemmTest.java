@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,9 +215,9 @@ class SgemmTest {
         for (SgemmPacked.Blocking blk : blockings) {
             for (Case t : cases) {
                 for (WorkerPool pool : List.of(one, two)) {
-                    check(t, seed++, "threads=" + pool.threads() + " " + blk, (c) -> SgemmPacked.run(pool, pool.threads(), blk, t.transA(), t.transB(),
-                            t.m(), t.n(), t.k(), MemorySegment.ofArray(c.a()), t.offset(), t.lda(), MemorySegment.ofArray(c.b()), t.offset(), t.ldb(),
-                            MemorySegment.ofArray(c.c()), t.offset(), t.ldc(), t.accumulate()));
+                    check(t, seed++, "threads=" + pool.threads() + " " + blk, o -> SgemmPacked.run(pool, pool.threads(), blk, t.transA(), t.transB(),
+                            t.m(), t.n(), t.k(), MemorySegment.ofArray(o.a()), t.offset(), t.lda(), MemorySegment.ofArray(o.b()), t.offset(), t.ldb(),
+                            MemorySegment.ofArray(o.c()), t.offset(), t.ldc(), t.accumulate()));
                 }
             }
         }
@@ -226,11 +227,11 @@ class SgemmTest {
 
     /** Runs one case through Sgemm and the reference and compares entry by entry, padding included. */
     private static void check(WorkerPool pool, Case t, long seed) {
-        check(t, seed, "threads=" + pool.threads(), (o) -> Sgemm.sgemm(pool, t.transA(), t.transB(), t.m(), t.n(), t.k(),
+        check(t, seed, "threads=" + pool.threads(), o -> Sgemm.sgemm(pool, t.transA(), t.transB(), t.m(), t.n(), t.k(),
                 o.a(), t.offset(), t.lda(), o.b(), t.offset(), t.ldb(), o.c(), t.offset(), t.ldc(), t.accumulate()));
     }
 
-    private static void check(Case t, long seed, String how, java.util.function.Consumer<Operands> multiply) {
+    private static void check(Case t, long seed, String how, Consumer<Operands> multiply) {
         Random r = new Random(seed);
         float[] a = random(t.sizeA(), r.nextLong());
         float[] b = random(t.sizeB(), r.nextLong());
