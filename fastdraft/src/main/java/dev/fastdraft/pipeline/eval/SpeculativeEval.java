@@ -40,6 +40,8 @@ public final class SpeculativeEval {
     /** {@code results}: every prompt for the first k, then every prompt for the next k, and so on. */
     public record Report(double parameterRatio, List<PromptResult> results, List<Summary> summaries) {}
 
+    private static final long WARM_UP_NANOS = 10_000_000_000L;
+
     public static Report run(CausalLM target, CausalLM draft, List<int[]> prompts, int[] ks, int maxNew, SamplingConfig sampling,
                              IntPredicate stop, Consumer<String> progress) {
         return run(target, draft, prompts, ks, 0, maxNew, sampling, stop, progress);
@@ -52,11 +54,19 @@ public final class SpeculativeEval {
         SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft);
         SpeculativeDecoder.DraftLength[] lengths = new SpeculativeDecoder.DraftLength[ks.length];
         for (int q = 0; q < ks.length; q++) lengths[q] = SpeculativeDecoder.DraftLength.fixed(ks[q]).withConfidence(confidence);
-        // warm the JIT on every path with one whole untimed prompt: with only a few tokens, the first timed
-        // prompts still ran partly cold, and whichever side ran first looked slower
+        // warm the JIT on every path with whole untimed prompts, for WARM_UP_NANOS or as long as the timed runs
+        // will take if that is less: C2 goes on compiling on the cores being timed for seconds, while a small
+        // target's prompt takes a fraction of one (after one warm-up prompt of the demo's target, 0.3 s, its
+        // first 12 timed prompts ran 20% slower than the next 12; after 4 s, still 10-20%)
         int[] warm = prompts.get(0);
-        Generator.generate(target, warm, maxNew, new Sampler(sampling), stop, null);
-        for (SpeculativeDecoder.DraftLength len : lengths) decoder.generate(warm, maxNew, len, sampling, stop, null);
+        long warmStart = System.nanoTime(), elapsed;
+        int rounds = 0;
+        do {
+            Generator.generate(target, warm, maxNew, new Sampler(sampling), stop, null);
+            for (SpeculativeDecoder.DraftLength len : lengths) decoder.generate(warm, maxNew, len, sampling, stop, null);
+            rounds++;
+            elapsed = System.nanoTime() - warmStart;
+        } while (elapsed < Math.min(WARM_UP_NANOS, elapsed / rounds * prompts.size()));
 
         // each prompt runs with the target alone and then with every k, one right after the other, so that a
         // slow minute on a shared machine slows both sides of a ratio alike
