@@ -49,15 +49,27 @@ final class BlockMath {
     /** seg[off .. off+hd) = a[ao ..] * mul. */
     static void storeRow(float[] a, int ao, float mul, MemorySegment seg, long off, int hd) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) FloatVector.fromArray(S, a, ao + c).mul(mul).intoMemorySegment(seg, (off + c) * 4L, NATIVE);
+        float[] o = Simd.floats(seg);
+        if (o != null) {
+            int oi = Simd.index(seg, off);
+            for (int c = 0; c < full; c += L) FloatVector.fromArray(S, a, ao + c).mul(mul).intoArray(o, oi + c);
+        } else {
+            for (int c = 0; c < full; c += L) FloatVector.fromArray(S, a, ao + c).mul(mul).intoMemorySegment(seg, (off + c) * 4L, NATIVE);
+        }
         for (int d = full; d < hd; d++) Simd.set(seg, off + d, a[ao + d] * mul);
     }
 
     /** seg[off .. off+hd) += a[ao ..]. */
     static void addRow(float[] a, int ao, MemorySegment seg, long off, int hd) {
         int full = hd - hd % L;
-        for (int c = 0; c < full; c += L) {
-            fromMemorySegment(S, seg, (off + c) * 4L, NATIVE).add(FloatVector.fromArray(S, a, ao + c)).intoMemorySegment(seg, (off + c) * 4L, NATIVE);
+        float[] o = Simd.floats(seg);
+        if (o != null) {
+            int oi = Simd.index(seg, off);
+            for (int c = 0; c < full; c += L) FloatVector.fromArray(S, o, oi + c).add(FloatVector.fromArray(S, a, ao + c)).intoArray(o, oi + c);
+        } else {
+            for (int c = 0; c < full; c += L) {
+                fromMemorySegment(S, seg, (off + c) * 4L, NATIVE).add(FloatVector.fromArray(S, a, ao + c)).intoMemorySegment(seg, (off + c) * 4L, NATIVE);
+            }
         }
         for (int d = full; d < hd; d++) Simd.set(seg, off + d, Simd.get(seg, off + d) + a[ao + d]);
     }

@@ -159,10 +159,14 @@ public final class Activations {
     // ---- SiLU and SwiGLU: x * sigmoid(x) [* up] ----
 
     private static void siluRow(MemorySegment x, long xo, MemorySegment up, long uo, MemorySegment y, long yo, int n) {
+        // heap segments go through their arrays (Simd.floats); one loop body, not a helper per kind, because a
+        // helper that takes or returns a vector may be left uninlined and box it (Simd)
+        float[] xa = Simd.floats(x), ya = Simd.floats(y), ua = up == null ? null : Simd.floats(up);
+        int xi = xa == null ? 0 : Simd.index(x, xo), yi = ya == null ? 0 : Simd.index(y, yo), ui = ua == null ? 0 : Simd.index(up, uo);
         FloatVector one = FloatVector.broadcast(S, 1f);
         int i = 0;
         for (int lim = S.loopBound(n); i < lim; i += L) {
-            FloatVector v = fromMemorySegment(S, x, (xo + i) * 4L, NATIVE);
+            FloatVector v = xa != null ? FloatVector.fromArray(S, xa, xi + i) : fromMemorySegment(S, x, (xo + i) * 4L, NATIVE);
             // exp(-x), inlined by hand from VectorMath.exp (see there for why)
             FloatVector xc = v.neg().max(EXP_LO).min(EXP_HI), t = xc.fma(LOG2E, ROUND_MAGIC), nf = t.sub(ROUND_MAGIC);
             FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
@@ -173,7 +177,8 @@ public final class Activations {
             FloatVector e = p.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector out = v.mul(one.div(e.add(1f)));
-            if (up != null) out.mul(fromMemorySegment(S, up, (uo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
+            if (up != null) out = out.mul(ua != null ? FloatVector.fromArray(S, ua, ui + i) : fromMemorySegment(S, up, (uo + i) * 4L, NATIVE));
+            if (ya != null) out.intoArray(ya, yi + i);
             else out.intoMemorySegment(y, (yo + i) * 4L, NATIVE);
         }
         for (; i < n; i++) {

@@ -45,8 +45,14 @@ public final class RmsNorm {
     /** y = (x * s) * w. */
     private static void scaleRow(MemorySegment x, long xo, MemorySegment w, long wo, MemorySegment y, long yo, int n, float s) {
         FloatVector vs = FloatVector.broadcast(S, s);
-        int i = 0;
-        for (int up = S.loopBound(n); i < up; i += L) fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(vs).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
+        float[] xa = Simd.floats(x), wa = Simd.floats(w), ya = Simd.floats(y);
+        int i = 0, up = S.loopBound(n);
+        if (xa != null && wa != null && ya != null) {
+            int xi = Simd.index(x, xo), wi = Simd.index(w, wo), yi = Simd.index(y, yo);
+            for (; i < up; i += L) FloatVector.fromArray(S, xa, xi + i).mul(vs).mul(FloatVector.fromArray(S, wa, wi + i)).intoArray(ya, yi + i);
+        } else {
+            for (; i < up; i += L) fromMemorySegment(S, x, (xo + i) * 4L, NATIVE).mul(vs).mul(fromMemorySegment(S, w, (wo + i) * 4L, NATIVE)).intoMemorySegment(y, (yo + i) * 4L, NATIVE);
+        }
         for (; i < n; i++) Simd.set(y, yo + i, Simd.get(x, xo + i) * s * Simd.get(w, wo + i));
     }
 

@@ -56,6 +56,23 @@ class FlashAttentionTest {
         return cases;
     }
 
+    /** The output rows go through arrays for heap segments and through vector segment stores otherwise: same bits. */
+    @Test
+    void anOffHeapOutputGetsTheSameBits() {
+        for (Case c : List.of(new Case(4, 2, 17, 7, 0, 0, true, 1), new Case(8, 2, 64, 5, 63, 0, false, 1))) {
+            AttentionConfig cfg = new AttentionConfig(c.nHeads, c.nKv, c.hd, (float) (1 / Math.sqrt(c.hd)), c.window);
+            AttentionFixture f = new AttentionFixture(cfg, c.tq, c.pos0, c.strided, c.magnitude, new Random(c.hd));
+            int ldo = f.qw + 1;
+            MemorySegment heap = AttentionFixture.pack(new double[c.tq * f.qw], c.tq, f.qw, ldo, 2);
+            MemorySegment offHeap = java.lang.foreign.Arena.ofAuto().allocate(heap.byteSize(), 64).copyFrom(heap);
+            for (MemorySegment out : List.of(heap, offHeap)) {
+                FlashAttention.forward(POOL, cfg, c.tq, c.pos0, f.qSeg, f.qOff, f.ldq, f.kvSeg, f.kOff, f.ldkv, f.kvSeg, f.vOff, f.ldkv,
+                        out, 2, ldo, MemorySegment.ofArray(new float[c.nHeads * c.tq]), 0);
+            }
+            assertEquals(-1, heap.mismatch(offHeap), c + ": heap and off-heap outputs differ");
+        }
+    }
+
     static void checkForward(Case c, WorkerPool pool, long seed) {
         AttentionConfig cfg = new AttentionConfig(c.nHeads, c.nKv, c.hd, (float) (1 / Math.sqrt(c.hd)), c.window);
         AttentionFixture f = new AttentionFixture(cfg, c.tq, c.pos0, c.strided, c.magnitude, new Random(seed));
