@@ -32,7 +32,7 @@ public final class Simd {
      * The float[] behind a heap segment, or null (off-heap or mapped memory, a read-only view, another array
      * type, a start between two floats). Kernels that are handed both kinds take plain array loops for heap
      * segments: C2 intrinsifies a vector load or store on a MemorySegment only where every segment it has seen
-     * was of one kind, and otherwise runs it lane by lane (13% of the busy time of the demo target's decode,
+     * was of one kind, and otherwise runs it lane by lane (13% of the busy time of the demo's speculative decoding,
      * kernels/README.md).
      */
     public static float[] floats(MemorySegment seg) {
