@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * of two builds.
  */
 public final class BuildComparison {
-    private record Build(Path classes, MethodHandle sgemm, Object pool) {
+    private record Build(MethodHandle sgemm, Object pool) {
         double time(int n, MemorySegment a, MemorySegment b, MemorySegment c) throws Throwable {
             long t0 = System.nanoTime();
             sgemm.invoke(pool, false, false, n, n, n, a, 0L, n, b, 0L, n, c, 0L, n, false);
@@ -52,10 +52,10 @@ public final class BuildComparison {
         double seconds = Double.parseDouble(option(args, "--seconds", "30"));
         Build before = load(Path.of(args[0]), threads), after = load(Path.of(args[1]), threads);
         System.out.println("ratio = time before / time after, per adjacent pair of calls (above 1: after is faster)");
-        for (int n : sizes) compare(before, after, n, seconds);
+        for (int n : sizes) compare(before, after, n, threads, seconds);
     }
 
-    private static void compare(Build before, Build after, int n, double seconds) throws Throwable {
+    private static void compare(Build before, Build after, int n, int threads, double seconds) throws Throwable {
         try (Arena arena = Arena.ofShared()) {
             long bytes = (long) n * n * Float.BYTES;
             MemorySegment a = random(arena, bytes, n), b = random(arena, bytes, n + 1);
@@ -89,9 +89,9 @@ public final class BuildComparison {
             Collections.sort(ta);
             Collections.sort(ratio);
             double flop = 2.0 * n * n * n;
-            System.out.printf(Locale.ROOT, "N=%d threads=%s pairs=%d: before %.1f GFLOPS best, %.1f median; after %.1f best, %.1f median;"
+            System.out.printf(Locale.ROOT, "N=%d threads=%d pairs=%d: before %.1f GFLOPS best, %.1f median; after %.1f best, %.1f median;"
                             + " median pair ratio %.3f (quartiles %.3f-%.3f); results %s%n",
-                    n, before.pool().getClass().getMethod("threads").invoke(before.pool()), ratio.size(),
+                    n, threads, ratio.size(),
                     flop / tb.get(0), flop / tb.get(tb.size() / 2), flop / ta.get(0), flop / ta.get(ta.size() / 2),
                     ratio.get(ratio.size() / 2), ratio.get(ratio.size() / 4), ratio.get(ratio.size() * 3 / 4),
                     identical ? "bit-identical" : "differ (other rounding)");
@@ -107,7 +107,7 @@ public final class BuildComparison {
         MethodType type = MethodType.methodType(void.class, poolClass, boolean.class, boolean.class, int.class, int.class, int.class,
                 MemorySegment.class, long.class, int.class, MemorySegment.class, long.class, int.class,
                 MemorySegment.class, long.class, int.class, boolean.class);
-        return new Build(classes, MethodHandles.publicLookup().findStatic(sgemm, "sgemm", type), pool);
+        return new Build(MethodHandles.publicLookup().findStatic(sgemm, "sgemm", type), pool);
     }
 
     private static MemorySegment random(Arena arena, long bytes, long seed) {
